@@ -1,0 +1,39 @@
+"""Shared fixtures: one prepared AlloyWebSite fixture and one throwaway PostgreSQL cluster per session."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from evals.fixture import PreparedFixture, copy_workspace, prepare_fixture, run_npm_script
+from evals.postgres import PostgresCluster
+
+
+@pytest.fixture(scope="session")
+def prepared() -> PreparedFixture:
+    """The fixture at its base commit with node_modules installed (cached across runs)."""
+    return prepare_fixture()
+
+
+@pytest.fixture(scope="session")
+def pg() -> Iterator[PostgresCluster]:
+    with PostgresCluster.temporary() as cluster:
+        yield cluster
+
+
+@pytest.fixture(scope="session")
+def workspace(prepared: PreparedFixture, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A private copy of the prepared fixture that tests may change (never the cached template)."""
+    return copy_workspace(prepared, tmp_path_factory.mktemp("ws") / "app")
+
+
+@pytest.fixture(scope="session")
+def seeded_db(pg: PostgresCluster, workspace: Path) -> str:
+    """A database with the fixture's schema pushed and seed data loaded; returns its URL."""
+    url = pg.create_database("alloy_fixture")
+    for script in ("db:push", "db:seed"):
+        out = run_npm_script(workspace, script, {"DATABASE_URL": url})
+        assert out.returncode == 0, f"npm run {script} failed:\n{out.stdout}\n{out.stderr}"
+    return url
