@@ -217,6 +217,25 @@ def test_dev_server_serves_api_and_client(seeded_db: str, workspace: Path) -> No
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/portfolio", timeout=30) as response:
             page = response.read().decode()
         assert '<div id="root">' in page and "/src/main.tsx" in page
+        # Vite compiles the client's modules on request; a broken import would answer 500 here.
+        for module in ("/src/main.tsx", "/src/App.tsx", "/src/pages/admin.tsx"):
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}{module}", timeout=30) as response:
+                assert response.status == 200 and "import" in response.read().decode()
     finally:
         subprocess.run(["kill", "--", f"-{proc.pid}"], check=False)
         proc.wait(timeout=10)
+
+
+@pytest.mark.slow
+def test_client_builds(workspace: Path, tmp_path: Path) -> None:
+    out = subprocess.run(
+        ["npx", "vite", "build", "--outDir", str(tmp_path / "public"), "--emptyOutDir", "--logLevel", "error"],
+        cwd=workspace,
+        env=node_env(),
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert (tmp_path / "public" / "index.html").is_file()
+    assert list((tmp_path / "public" / "assets").glob("*.js"))
