@@ -361,17 +361,19 @@ export class DatabaseStorage implements IStorage {
     id: number,
     changes: Partial<InsertClientProject>,
   ): Promise<ClientProject | undefined> {
-    const [updated] = await db
-      .update(clientProjects)
-      .set({ ...changes, updatedAt: new Date() })
-      .where(eq(clientProjects.id, id))
-      .returning();
-    return updated;
+    return this.patchClientProject(id, changes);
   }
 
   async updateClientProjectAdmin(
     id: number,
     changes: AdminProjectChanges,
+  ): Promise<ClientProject | undefined> {
+    return this.patchClientProject(id, changes);
+  }
+
+  private async patchClientProject(
+    id: number,
+    changes: Partial<InsertClientProject> | AdminProjectChanges,
   ): Promise<ClientProject | undefined> {
     const [updated] = await db
       .update(clientProjects)

@@ -3,7 +3,7 @@ import type { Express, RequestHandler } from "express";
 import session from "express-session";
 import passport from "passport";
 import { Strategy as LocalStrategy } from "passport-local";
-import type { UserRole } from "@shared/schema";
+import type { User, UserRole } from "@shared/schema";
 import { pool } from "../../db";
 import { verifyPassword } from "./password";
 import { authStorage } from "./storage";
@@ -22,6 +22,17 @@ declare global {
 }
 
 const SESSION_TTL_MS = 7 * 24 * 60 * 60 * 1000; // one week
+
+/** The fields of a user that live on `req.user`. */
+export function toSessionUser(user: User): Express.User {
+  return {
+    id: user.id,
+    email: user.email,
+    role: user.role,
+    firstName: user.firstName,
+    lastName: user.lastName,
+  };
+}
 
 export function getSession(): RequestHandler {
   const secret = process.env.SESSION_SECRET;
@@ -59,13 +70,7 @@ passport.use(
         if (!user || !(await verifyPassword(password, user.passwordHash))) {
           return done(null, false, { message: "Invalid email or password" });
         }
-        return done(null, {
-          id: user.id,
-          email: user.email,
-          role: user.role,
-          firstName: user.firstName,
-          lastName: user.lastName,
-        });
+        return done(null, toSessionUser(user));
       })
       .catch((error: unknown) => done(error));
   }),
@@ -80,13 +85,7 @@ passport.deserializeUser((id: string, done) => {
       if (!user) {
         return done(null, false);
       }
-      return done(null, {
-        id: user.id,
-        email: user.email,
-        role: user.role,
-        firstName: user.firstName,
-        lastName: user.lastName,
-      });
+      return done(null, toSessionUser(user));
     })
     .catch((error: unknown) => done(error));
 });

@@ -2,7 +2,7 @@ import type { Express } from "express";
 import passport from "passport";
 import { z } from "zod";
 import { hashPassword } from "./password";
-import { isAuthenticated } from "./replitAuth";
+import { isAuthenticated, toSessionUser } from "./replitAuth";
 import { authStorage, toSafeUser } from "./storage";
 
 const registerSchema = z.object({
@@ -35,15 +35,12 @@ export function registerAuthRoutes(app: Express): void {
         role: "client",
         passwordHash: await hashPassword(password),
       });
-      req.login(
-        { id: user.id, email: user.email, role: user.role, firstName: user.firstName, lastName: user.lastName },
-        (error) => {
-          if (error) {
-            return next(error);
-          }
-          return res.status(201).json({ success: true, data: toSafeUser(user) });
-        },
-      );
+      req.login(toSessionUser(user), (error) => {
+        if (error) {
+          return next(error);
+        }
+        return res.status(201).json({ success: true, data: toSafeUser(user) });
+      });
     } catch (error) {
       return next(error);
     }
