@@ -1,0 +1,1 @@
+"""What grades a sample: hidden tests, rule compliance, the report, and the process."""
