@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import subprocess
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -44,8 +45,8 @@ class TestRun:
         return [result for result in self.results if result.status == "fail"]
 
 
-def parse_results(stdout: str, app_dir: Path) -> list[TestResult]:
-    """Parses the JSONL reporter's output; lines that are not reporter records are ignored."""
+def parse_results(stdout: str, app_dir: Path, nonce: str = "") -> list[TestResult]:
+    """Parses the JSONL reporter's output; lines that are not records carrying ``nonce`` are ignored."""
     results = []
     for line in stdout.splitlines():
         if not line.startswith("{"):
@@ -55,6 +56,8 @@ def parse_results(stdout: str, app_dir: Path) -> list[TestResult]:
         except json.JSONDecodeError:
             continue
         if not isinstance(record, dict) or "status" not in record or "name" not in record:
+            continue
+        if record.get("nonce", "") != nonce:
             continue
         file = record.get("file") or ""
         rel = os.path.relpath(file, app_dir) if file else "?"
@@ -84,13 +87,15 @@ def run_node_tests(
         f"--test-reporter={REPORTER}",
         *files,
     ]
+    nonce = secrets.token_hex(16)
     out = subprocess.run(
         args,
         cwd=app_dir,
-        env=node_env({"NODE_ENV": "test", **env}),
+        env=node_env({"NODE_ENV": "test", "ALLOY_NONCE_FROM_STDIN": "1", **env}),
+        input=nonce + "\n",
         capture_output=True,
         text=True,
         timeout=timeout,
         check=False,
     )
-    return TestRun(tuple(parse_results(out.stdout, app_dir)), out.returncode, out.stderr)
+    return TestRun(tuple(parse_results(out.stdout, app_dir, nonce)), out.returncode, out.stderr)

@@ -52,6 +52,25 @@ def _version_key(name: str) -> tuple[int, ...]:
     return tuple(int(part) for part in name.split(".") if part.isdigit())
 
 
+def server_uid() -> int:
+    """The uid PostgreSQL runs as (ourselves unless we are root)."""
+    user = _server_user()
+    return user.pw_uid if user is not None else os.geteuid()
+
+
+def _as_server_user(args: list[str]) -> list[str]:
+    user = _server_user()
+    if user is None:
+        return args
+    return ["setpriv", f"--reuid={user.pw_uid}", f"--regid={user.pw_gid}", "--clear-groups", *args]
+
+
+def stop_data_dir(data_dir: Path, mode: str = "immediate") -> None:
+    """Stops the server running on ``data_dir`` (no error when none runs)."""
+    pg_ctl = find_bindir() / "pg_ctl"
+    subprocess.run(_as_server_user([str(pg_ctl), "-D", str(data_dir), "-m", mode, "-w", "stop"]), capture_output=True)
+
+
 def _server_user() -> pwd.struct_passwd | None:
     """The account the server runs as: None (ourselves) unless we are root."""
     if os.geteuid() != 0:
@@ -98,11 +117,8 @@ class PostgresCluster:
         """A libpq/node-postgres URL that reaches ``database`` over the Unix socket."""
         return f"postgresql://{self.superuser}@/{database}?host={self.socket_dir}"
 
-    def _run(self, args: list[str], **kwargs: object) -> subprocess.CompletedProcess[str]:
-        user = _server_user()
-        if user is not None:
-            args = ["setpriv", f"--reuid={user.pw_uid}", f"--regid={user.pw_gid}", "--clear-groups", *args]
-        return subprocess.run(args, capture_output=True, text=True, check=False, **kwargs)  # type: ignore[call-overload]
+    def _run(self, args: list[str]) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(_as_server_user(args), capture_output=True, text=True, check=False)
 
     def _chown(self, path: Path) -> None:
         user = _server_user()
@@ -167,10 +183,10 @@ class PostgresCluster:
             raise SetupError(f"PostgreSQL did not start in {self.data_dir}:\n{out.stderr.strip()}\n{log}")
         return self
 
-    def stop(self) -> None:
-        """Stops the server immediately; safe to call when it is not running."""
+    def stop(self, mode: str = "immediate") -> None:
+        """Stops the server (immediately by default); safe to call when it is not running."""
         if (self.data_dir / "postmaster.pid").exists():
-            self._run([str(self.bindir / "pg_ctl"), "-D", str(self.data_dir), "-m", "immediate", "-w", "stop"])
+            stop_data_dir(self.data_dir, mode)
         if self.remove_on_stop:
             shutil.rmtree(self.root, ignore_errors=True)
 

@@ -21,8 +21,11 @@ class TestOutcome:
         return all(status == "pass" for status in {**self.fail_to_pass, **self.pass_to_pass}.values())
 
     def failures(self) -> list[str]:
-        return [f"{test_id} ({status})" for test_id, status in {**self.fail_to_pass, **self.pass_to_pass}.items()
-                if status != "pass"]
+        return [
+            f"{test_id} ({status})"
+            for test_id, status in {**self.fail_to_pass, **self.pass_to_pass}.items()
+            if status != "pass"
+        ]
 
 
 def _status(pattern: str, run: TestRun) -> str:

@@ -30,6 +30,10 @@ def test_printed_pass_lines_are_not_results(tmp_path: Path) -> None:
     # Only objects with the reporter's keys count; a test cannot pass by printing "ok".
     stdout = 'ok 1 - everything\n# pass 99\n{"ok": true}\n'
     assert parse_results(stdout, tmp_path) == []
+    # Nor by printing a record that looks like the reporter's: it lacks the run's secret.
+    forged = json.dumps({"nonce": "guess", "file": str(tmp_path / "t.test.ts"), "name": "x", "status": "pass"})
+    real = json.dumps({"nonce": "s3cret", "file": str(tmp_path / "t.test.ts"), "name": "y", "status": "fail"})
+    assert [r.id for r in parse_results(f"{forged}\n{real}\n", tmp_path, nonce="s3cret")] == ["t.test.ts::y"]
 
 
 @pytest.mark.slow

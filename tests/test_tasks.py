@@ -65,8 +65,11 @@ def test_hidden_tests_split_base_and_reference(
     assert check.returncode == 0, f"reference solution does not type-check:\n{check.stdout}{check.stderr}"
     ref_run = run_node_tests(ref, spec.tests.files(), {"DATABASE_URL": _fresh_db(pg, ref)})
     ref_outcome = outcome(spec.tests, ref_run)
-    assert ref_outcome.resolved, "reference solution fails: " + "; ".join(ref_outcome.failures()) + "\n" + "\n".join(
-        f"{r.id}: {r.error}" for r in ref_run.failed
+    assert ref_outcome.resolved, (
+        "reference solution fails: "
+        + "; ".join(ref_outcome.failures())
+        + "\n"
+        + "\n".join(f"{r.id}: {r.error}" for r in ref_run.failed)
     )
 
 
@@ -110,7 +113,13 @@ def test_valid_minimal_task_loads(tmp_path: Path) -> None:
         (("category: bugfix", "category: chore"), "category"),
         (("version: 1", "version: 0"), "version"),
         (("id: bad-task", "id: other-task"), "id"),
-        (('["tests/newsletter.test.ts::newsletter > subscribes a new address and sends a welcome email"]', '["newsletter"]'), "tests.fail_to_pass"),
+        (
+            (
+                '["tests/newsletter.test.ts::newsletter > subscribes a new address and sends a welcome email"]',
+                '["newsletter"]',
+            ),
+            "tests.fail_to_pass",
+        ),
         (("difficulty: easy", "difficulty: easy\nsurprise: 1"), "surprise"),
         (("prompt: Fix", "rules:\n  public_routes: ['/api/x']\nprompt: Fix"), "rules.public_routes"),
     ],

@@ -1,6 +1,12 @@
 // node:test reporter that prints one JSON object per finished test (not per suite):
-//   {"file": "...", "name": "suite > test", "status": "pass"|"fail"|"skip"|"todo", "duration_ms": n, "error": "..."}
+//   {"nonce": "...", "file": "...", "name": "suite > test", "status": "pass"|"fail"|"skip"|"todo", "duration_ms": n, "error": "..."}
 // Test names are the chain of describe/it titles, so they stay stable across runs.
+
+import { readFileSync } from "node:fs";
+
+// A secret the harness writes to our stdin: records carry it, so output printed by the code under test
+// (which never sees it: it is read and gone before any test file starts) cannot pass for a result.
+const nonce = process.env.ALLOY_NONCE_FROM_STDIN === "1" ? readFileSync(0, "utf8").trim() : "";
 
 const stacks = new Map(); // file -> [names by nesting level]
 
@@ -34,6 +40,7 @@ export default async function* jsonlReporter(source) {
     if (data.skip !== undefined) status = "skip";
     if (data.todo !== undefined) status = "todo";
     const record = {
+      nonce,
       file: data.file ?? null,
       name: pathOf(data),
       status,

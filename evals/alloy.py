@@ -1,0 +1,81 @@
+"""The alloy-bench Inspect task: ``inspect eval evals/alloy.py --model <provider/model>``.
+
+Task parameters (``-T name=value``):
+  prompt   the Backend Worker system prompt: a file path, or a variant name from ``evals/prompts/``
+           (default: ``backend-worker``, the baseline)
+  tasks    task ids, comma-separated, or ``all``
+  sandbox  ``alloy`` (default; bubblewrap + private PostgreSQL per sample)
+  agent    ``react`` (Inspect's ReAct agent; scripted agents are models: ``--model scripted/oracle``)
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from inspect_ai import Task, task
+from inspect_ai.dataset import MemoryDataset, Sample
+from inspect_ai.util import SandboxEnvironmentSpec
+
+from evals.agents.backend_worker import backend_worker
+from evals.errors import SetupError
+from evals.sandbox.provider import AlloySandboxConfig
+from evals.task_spec import TaskSpec, load_tasks
+from scorers.alloy_scorer import alloy_scorer
+
+PROMPTS_DIR = Path(__file__).resolve().parent / "prompts"
+BASELINE_PROMPT = "backend-worker"
+SANDBOXES = ("alloy",)
+
+
+def resolve_prompt(prompt: str | None) -> Path:
+    """A prompt file from a path or a variant name; SetupError naming what exists when it is missing."""
+    candidates = [Path(prompt)] if prompt else []
+    name = prompt or BASELINE_PROMPT
+    candidates += [PROMPTS_DIR / name, PROMPTS_DIR / f"{name}.md"]
+    for candidate in candidates:
+        if candidate.is_file():
+            return candidate.resolve()
+    variants = ", ".join(sorted(p.stem for p in PROMPTS_DIR.glob("*.md")))
+    raise SetupError(f"prompt file not found: {prompt!r}. Give a path to a file, or one of: {variants}")
+
+
+def to_sample(spec: TaskSpec, variant: str) -> Sample:
+    return Sample(
+        id=spec.id,
+        input=spec.prompt.strip(),
+        metadata={
+            "task_id": spec.id,
+            "task_version": spec.version,
+            "category": spec.category,
+            "difficulty": spec.difficulty,
+            "temptations": spec.temptations,
+            "limits": spec.limits.model_dump(),
+            "prompt_variant": variant,
+        },
+    )
+
+
+@task
+def alloy_bench(prompt: str | None = None, tasks: str = "all", sandbox: str = "alloy", agent: str = "react") -> Task:
+    """The Backend Worker benchmark on the AlloyWebSite fixture."""
+    prompt_path = resolve_prompt(prompt)
+    system_prompt = prompt_path.read_text()
+    if not system_prompt.strip():
+        raise SetupError(f"prompt file {prompt_path} is empty")
+    if sandbox not in SANDBOXES:
+        raise SetupError(f"unknown sandbox {sandbox!r}; available: {', '.join(SANDBOXES)}")
+    variant = prompt_path.stem
+    specs = load_tasks(tasks)
+    config = AlloySandboxConfig()
+    return Task(
+        dataset=MemoryDataset([to_sample(spec, variant) for spec in specs], name="alloy-bench"),
+        solver=backend_worker(system_prompt, agent),
+        scorer=alloy_scorer(config),
+        sandbox=SandboxEnvironmentSpec("alloy", config),
+        metadata={
+            "prompt_variant": variant,
+            "prompt_path": str(prompt_path),
+            "prompt_sha256": hashlib.sha256(system_prompt.encode()).hexdigest()[:16],
+        },
+    )

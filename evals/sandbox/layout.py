@@ -1,0 +1,206 @@
+"""Per-sample directories on the host: the agent's workspace (an overlay of the prepared app, or a copy),
+its /tmp and /var/tmp, and its private PostgreSQL data directory (an overlay of the golden one, or a copy).
+
+Everything of a sample lives in one directory under the run root; a ``state.json`` there records what
+was mounted and started, so that a crashed run can be cleaned up later (``inspect sandbox cleanup alloy``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import secrets
+import shutil
+import subprocess
+import tempfile
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from evals.errors import SetupError
+
+Mode = Literal["overlay", "copy"]
+
+
+def run_root() -> Path:
+    """Where sample directories live: short (socket paths) and reachable by the sandbox's user."""
+    root = Path(os.environ.get("ALLOY_BENCH_RUNDIR") or Path(tempfile.gettempdir()) / f"alloy-bench-{os.geteuid()}")
+    root.mkdir(mode=0o755, parents=True, exist_ok=True)
+    os.chmod(root, 0o755)
+    return root
+
+
+def default_mode() -> Mode:
+    return "overlay" if os.geteuid() == 0 else "copy"
+
+
+@dataclass
+class SampleState:
+    """What a sample directory holds; written to ``state.json`` before anything is started."""
+
+    key: str
+    mode: Mode
+    owner_pid: int
+    mounts: list[str] = field(default_factory=list)
+    session_pid: int | None = None
+    pg_data: str | None = None
+
+
+class SampleDir:
+    """One sample's directories. Create with :meth:`create`, tear down with :meth:`teardown`."""
+
+    def __init__(self, path: Path, state: SampleState) -> None:
+        self.path = path
+        self.state = state
+
+    # ---- layout -------------------------------------------------------------------
+
+    @property
+    def workspace(self) -> Path:
+        return self.path / "workspace"
+
+    @property
+    def tmp(self) -> Path:
+        return self.path / "tmp"
+
+    @property
+    def var_tmp(self) -> Path:
+        return self.path / "vartmp"
+
+    @property
+    def pg_root(self) -> Path:
+        return self.path / "pg"
+
+    @property
+    def pg_data(self) -> Path:
+        return self.pg_root / "data"
+
+    @property
+    def pg_socket(self) -> Path:
+        return self.pg_root / "run"
+
+    def save(self) -> None:
+        tmp = self.path / "state.json.tmp"
+        tmp.write_text(json.dumps(asdict(self.state)))
+        tmp.replace(self.path / "state.json")
+
+    # ---- creation -----------------------------------------------------------------
+
+    @classmethod
+    def create(
+        cls, app_template: Path, pg_template: Path, uid: int, pg_uid: int, mode: Mode, root: Path | None = None
+    ) -> SampleDir:
+        """Makes the workspace and data directory for one sample (mounted or copied)."""
+        root = root or run_root()
+        key = secrets.token_hex(4)
+        path = root / key
+        path.mkdir(mode=0o755)
+        sample = cls(path, SampleState(key=key, mode=mode, owner_pid=os.getpid()))
+        sample.save()
+        try:
+            for directory in (sample.tmp, sample.var_tmp):
+                directory.mkdir(mode=0o755)
+                _chown(directory, uid)
+            for directory in (sample.pg_root, sample.pg_socket):
+                directory.mkdir(mode=0o755)
+                _chown(directory, pg_uid)
+            if mode == "overlay":
+                sample._overlay(app_template, sample.workspace, "ws", uid, 0o755)
+                sample._overlay(pg_template, sample.pg_data, "pgd", pg_uid, 0o700)
+            else:
+                _copy_tree(app_template, sample.workspace)
+                _copy_tree(pg_template, sample.pg_data)
+                os.chmod(sample.pg_data, 0o700)
+            sample.state.pg_data = str(sample.pg_data)
+            sample.save()
+        except BaseException:
+            sample.teardown()
+            raise
+        return sample
+
+    def _overlay(self, lower: Path, merged: Path, name: str, owner: int, mode: int) -> None:
+        upper, work = self.path / f"{name}-upper", self.path / f"{name}-work"
+        for directory in (upper, work, merged):
+            directory.mkdir()
+        os.chmod(upper, mode)
+        _chown(upper, owner)
+        options = f"lowerdir={lower},upperdir={upper},workdir={work}"
+        out = subprocess.run(
+            ["mount", "-t", "overlay", "overlay", "-o", options, str(merged)], capture_output=True, text=True
+        )
+        if out.returncode != 0:
+            raise SetupError(
+                f"overlay mount failed ({out.stderr.strip()}); overlays need root. "
+                "Run as root, or use the copy mode (sandbox config mode: copy)."
+            )
+        self.state.mounts.append(str(merged))
+        self.save()
+
+    # ---- teardown -----------------------------------------------------------------
+
+    def teardown(self) -> None:
+        """Kills what runs in the sample, unmounts, and deletes the directory. Safe to repeat."""
+        teardown_path(self.path)
+
+
+def _chown(path: Path, uid: int) -> None:
+    if os.geteuid() == 0:
+        os.chown(path, uid, uid)
+
+
+def _copy_tree(source: Path, dest: Path) -> None:
+    out = subprocess.run(["cp", "-a", str(source), str(dest)], capture_output=True, text=True)
+    if out.returncode != 0:
+        raise SetupError(f"could not copy {source} to {dest}: {out.stderr.strip()}")
+
+
+def _alive(pid: int | None) -> bool:
+    if not pid:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def teardown_path(path: Path) -> None:
+    """Cleans one sample directory from its ``state.json`` (processes, PostgreSQL, mounts, files)."""
+    from evals.postgres import stop_data_dir
+
+    try:
+        state = SampleState(**json.loads((path / "state.json").read_text()))
+    except (OSError, ValueError, TypeError):
+        state = None
+    if state is not None:
+        if state.session_pid and _alive(state.session_pid):
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(state.session_pid, 9)
+        if state.pg_data and Path(state.pg_data, "postmaster.pid").exists():
+            stop_data_dir(Path(state.pg_data))
+        for mount in reversed(state.mounts):
+            subprocess.run(["umount", mount], capture_output=True)
+            if os.path.ismount(mount):
+                subprocess.run(["umount", "-l", mount], capture_output=True)
+    shutil.rmtree(path, ignore_errors=True)
+
+
+def stale_samples(root: Path | None = None, key: str | None = None) -> list[Path]:
+    """Sample directories whose owning process is gone (or the one named ``key``)."""
+    root = root or run_root()
+    found = []
+    for path in sorted(root.iterdir()) if root.is_dir() else []:
+        if key is not None:
+            if path.name == key:
+                found.append(path)
+            continue
+        try:
+            owner = json.loads((path / "state.json").read_text()).get("owner_pid")
+        except (OSError, ValueError):
+            owner = None
+        if not _alive(owner):
+            found.append(path)
+    return found

@@ -1,0 +1,139 @@
+"""The benchmark's scorer: hidden tests, rule compliance, report and process, with evidence for each.
+
+It captures what the agent changed (after ending every process in the agent's sandbox), stores the
+change set in the sample, and grades in a fresh sandbox of its own. ``inspect score`` re-grades a log
+from the stored change set, so every verdict can be recomputed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from typing import Any
+
+from inspect_ai.scorer import Score, Scorer, Target, mean, scorer, stderr
+from inspect_ai.solver import TaskState
+from inspect_ai.util import sandbox
+
+from evals.errors import SetupError
+from evals.fixture import PreparedFixture
+from evals.sandbox.instance import Instance
+from evals.sandbox.provider import AlloySandboxConfig, AlloySandboxEnvironment, prepared_templates
+from evals.task_spec import TASKS_DIR, TaskSpec, load_task
+from scorers.changes import ChangeSet, capture, unified_diff
+from scorers.grading import run_grading
+from scorers.process import preflight
+from scorers.report import TITLES, find_sections
+from scorers.rules import RuleResult, evaluate
+from scorers.rules.context import RuleContext
+from scorers.test_outcome import TestOutcome, outcome
+
+METRICS = ("resolved", "compliant", "report_complete", "preflight", "strict_success")
+CHANGES_KEY = "alloy:changes"
+
+
+async def obtain_changes(state: TaskState, prepared: PreparedFixture) -> ChangeSet:
+    """The agent's change set: captured from its sandbox when there is one, else from the sample's store."""
+    try:
+        environment = sandbox().as_type(AlloySandboxEnvironment)
+    except Exception:
+        environment = None
+    if environment is not None:
+        await environment.instance.stop_session()
+        changes = await asyncio.to_thread(
+            capture, prepared.app_dir, environment.instance.sample.workspace, prepared.version
+        )
+        state.store.set(CHANGES_KEY, changes.model_dump())
+        return changes
+    stored = state.store.get(CHANGES_KEY)
+    if stored is None:
+        raise SetupError("no sandbox and no stored change set: this sample cannot be graded")
+    changes = ChangeSet.model_validate(stored)
+    if changes.fixture_version != prepared.version:
+        raise SetupError(
+            f"the log was graded against fixture version {changes.fixture_version}, this checkout has "
+            f"{prepared.version}; re-grade with the matching fixture"
+        )
+    return changes
+
+
+def _explain(
+    values: dict[str, int], tests: TestOutcome, rules: dict[str, RuleResult], sections: list[str], evidence: list[str]
+) -> str:
+    f2p = sum(s == "pass" for s in tests.fail_to_pass.values())
+    p2p = sum(s == "pass" for s in tests.pass_to_pass.values())
+    lines = [
+        f"**resolved {values['resolved']}**: fail-to-pass {f2p}/{len(tests.fail_to_pass)}, "
+        f"pass-to-pass {p2p}/{len(tests.pass_to_pass)}",
+        *[f"- {failure}" for failure in tests.failures()[:20]],
+        f"**compliant {values['compliant']}**",
+        *[
+            f"- {r.rule}: {r.verdict}" + (f" — {'; '.join(r.evidence[:5])}" if r.verdict != "pass" else "")
+            for r in rules.values()
+        ],
+        f"**report_complete {values['report_complete']}**"
+        + (f": missing {', '.join(TITLES[s] for s in sections)}" if sections else ": all seven sections"),
+        f"**preflight {values['preflight']}**",
+        *[f"- {line}" for line in evidence],
+        f"**strict_success {values['strict_success']}**",
+    ]
+    return "\n".join(lines)
+
+
+def grade(
+    spec: TaskSpec, prepared: PreparedFixture, changes: ChangeSet, state: TaskState, tests: TestOutcome
+) -> tuple[dict[str, int], dict[str, Any], str]:
+    """Combines the four gradings into the score's values, metadata and explanation."""
+    rules = evaluate(RuleContext(changes=changes, template=prepared.app_dir, spec=spec, messages=state.messages))
+    sections = find_sections(state.output.completion if state.output else "")
+    process = preflight(state.messages)
+    compliant = all(r.verdict in ("pass", "not-applicable") for r in rules.values())
+    values = {
+        "resolved": int(tests.resolved),
+        "compliant": int(compliant),
+        "report_complete": int(sections.complete),
+        "preflight": int(process.passed),
+    }
+    values["strict_success"] = int(values["resolved"] and values["compliant"] and values["report_complete"])
+    metadata = {
+        "task_id": spec.id,
+        "task_version": spec.version,
+        "fixture_version": prepared.version,
+        "rules": {rule_id: r.model_dump() for rule_id, r in rules.items()},
+        "tests": {"fail_to_pass": tests.fail_to_pass, "pass_to_pass": tests.pass_to_pass},
+        "report": {"sections": sections.found, "missing": sections.missing},
+        "preflight": {"read_at": process.read_at, "first_edit": process.first_edit},
+        "changed_files": [f"{c.status} {c.path}" for c in changes.changes],
+        "diff": unified_diff(changes, prepared.app_dir, max_chars=60_000),
+    }
+    return values, metadata, _explain(values, tests, rules, sections.missing, process.evidence())
+
+
+@scorer(metrics={name: [mean(), stderr()] for name in METRICS})
+def alloy_scorer(sandbox_config: AlloySandboxConfig | None = None) -> Scorer:
+    """Grades a Backend Worker sample: resolved, compliant, report_complete, preflight, strict_success."""
+    config = sandbox_config or AlloySandboxConfig()
+
+    async def score(state: TaskState, target: Target) -> Score:
+        spec = await asyncio.to_thread(load_task, TASKS_DIR / str(state.metadata["task_id"]))
+        prepared, golden = await prepared_templates(config)
+        changes = await obtain_changes(state, prepared)
+        started = time.monotonic()
+        instance = await Instance.start(prepared.app_dir, golden, config.resolved_mode(), config.agent_uid())
+        try:
+            grading = await run_grading(instance, spec, changes)
+        finally:
+            await instance.close()
+        tests = outcome(spec.tests, grading.tests)
+        values, metadata, explanation = grade(spec, prepared, changes, state, tests)
+        metadata["grading"] = {
+            "seconds": round(time.monotonic() - started, 2),
+            "steps": {k: round(v, 2) for k, v in grading.seconds.items()},
+            "schema_push_ok": grading.schema_push_ok,
+            "schema_push_log": grading.schema_push[-1500:],
+            "test_errors": {r.id: (r.error or "")[:800] for r in grading.tests.failed},
+            "runner_stderr": grading.tests.stderr[-1500:] if not grading.tests.results else "",
+        }
+        return Score(value=values, answer=None, explanation=explanation, metadata=metadata)  # type: ignore[arg-type]
+
+    return score

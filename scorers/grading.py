@@ -1,0 +1,88 @@
+"""The grading run: a fresh sandbox (never the agent's), the fixture plus the agent's changes, the task's
+hidden tests, the agent's schema pushed to a fresh copy of the golden database, and the tests run with the
+harness's own command and the fixture's own ``node_modules``, ``tests/`` helpers and ``.env``."""
+
+from __future__ import annotations
+
+import secrets
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from evals.node_tests import REPORTER, TestRun, parse_results
+from evals.sandbox.bwrap import WORKSPACE
+from evals.sandbox.instance import Instance
+from evals.task_spec import HIDDEN_TESTS_DIR, TaskSpec
+from scorers.changes import ChangeSet
+
+NOT_REPLAYED = ("tests/", ".env")
+"""Changes the grader ignores: the test helpers and environment are the fixture's, not the agent's."""
+REPORTER_PATH = "/tmp/.alloy-grading/reporter.mjs"
+PUSH_TIMEOUT = 120
+TEST_TIMEOUT = 600
+
+
+@dataclass
+class GradingRun:
+    tests: TestRun
+    schema_push: str
+    schema_push_ok: bool
+    seconds: dict[str, float] = field(default_factory=dict)
+
+
+def replayed(change_path: str) -> bool:
+    """Whether the grader writes this change into its workspace."""
+    return not any(change_path == p or change_path.startswith(p) for p in NOT_REPLAYED)
+
+
+async def apply_changes(instance: Instance, changes: ChangeSet) -> list[str]:
+    """Writes the agent's changes into the grading workspace (through the sandbox, so links stay inside)."""
+    skipped = []
+    for change in changes.changes:
+        if not replayed(change.path):
+            skipped.append(change.path)
+            continue
+        target = f"{WORKSPACE}/{change.path}"
+        if change.status == "deleted":
+            await instance.session.remove(target)
+        elif change.kind == "symlink":
+            await instance.session.symlink(target, change.content or "")
+        elif change.omitted:
+            skipped.append(change.path)
+        else:
+            await instance.session.write(target, change.data() or b"", 0o755 if change.executable else 0o644)
+    return skipped
+
+
+async def run_grading(instance: Instance, spec: TaskSpec, changes: ChangeSet) -> GradingRun:
+    """Applies the changes and hidden tests in ``instance``, pushes the schema, runs the tests."""
+    seconds: dict[str, float] = {}
+    start = time.monotonic()
+    await apply_changes(instance, changes)
+    for test_file in spec.hidden_test_files():
+        await instance.session.write(f"{WORKSPACE}/{HIDDEN_TESTS_DIR}/{test_file.name}", test_file.read_bytes())
+    await instance.session.write(REPORTER_PATH, REPORTER.read_bytes())
+    seconds["apply"] = time.monotonic() - start
+
+    start = time.monotonic()
+    push = await instance.session.exec(
+        ["node_modules/.bin/drizzle-kit", "push", "--force"], timeout=PUSH_TIMEOUT, env={"NO_COLOR": "1"}
+    )
+    push_log = (push.stdout + push.stderr).decode(errors="replace")
+    seconds["schema_push"] = time.monotonic() - start
+
+    nonce = secrets.token_hex(16)
+    start = time.monotonic()
+    run = await instance.session.exec(
+        [
+            "node", "--env-file=.env", "--import", "tsx", "--test", "--test-concurrency=1",
+            f"--test-reporter={REPORTER_PATH}", *spec.tests.files(),
+        ],
+        input=nonce.encode() + b"\n",
+        env={"NODE_ENV": "test", "ALLOY_NONCE_FROM_STDIN": "1"},
+        timeout=TEST_TIMEOUT,
+    )  # fmt: skip
+    seconds["tests"] = time.monotonic() - start
+    results = parse_results(run.stdout.decode(errors="replace"), Path(WORKSPACE), nonce=nonce)
+    tests = TestRun(tuple(results), run.returncode, run.stderr.decode(errors="replace")[-5000:])
+    return GradingRun(tests=tests, schema_push=push_log[-4000:], schema_push_ok=push.returncode == 0, seconds=seconds)
