@@ -1,8 +1,9 @@
 .PHONY: bench test setup
 
-# Set up, then run the main job and print its report.
+# Set up, then run the benchmark (scripted oracle and no-op agents; MODEL=provider/model for a real one)
+# and print its scorecard.
 bench: setup
-	.venv/bin/alloy-bench fixture
+	.venv/bin/alloy-bench run $(if $(MODEL),--model $(MODEL),)
 
 # Set up, then run the whole test suite.
 test: setup

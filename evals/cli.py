@@ -6,6 +6,7 @@ import argparse
 import sys
 import time
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 from evals.errors import SetupError
 
@@ -13,7 +14,6 @@ from evals.errors import SetupError
 def _cmd_fixture(args: argparse.Namespace) -> int:
     """Prepares the fixture and checks it end to end: install, types, schema, seed, its own tests."""
     import tempfile
-    from pathlib import Path
 
     from evals.fixture import copy_workspace, prepare_fixture, run_npm_script
     from evals.node_tests import run_node_tests
@@ -70,9 +70,89 @@ def _cmd_fixture(args: argparse.Namespace) -> int:
     return 0 if ok else 1
 
 
+DEFAULT_LOG_DIR = "results/logs"
+SCRIPTED = ("oracle", "noop", "replay")
+
+
+def _models(args: argparse.Namespace) -> tuple[list[str], dict[str, str]]:
+    """The models to run: --model, else the scripted agent(s) named by --agent, else oracle and noop."""
+    if args.model and args.agent:
+        raise SetupError("give either --model or --agent, not both")
+    if args.model:
+        return list(args.model), {}
+    agents = args.agent or ["oracle", "noop"]
+    model_args = {}
+    if "replay" in agents:
+        if not args.replay_dir:
+            raise SetupError("--agent replay needs --replay-dir DIR (holding <task_id>.patch and <task_id>.report.md)")
+        model_args["dir"] = str(Path(args.replay_dir).resolve())
+    return [f"scripted/{agent}" for agent in agents], model_args
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    """Runs the benchmark through Inspect and prints the scorecard of this run."""
+    from inspect_ai import eval as inspect_eval
+
+    from evals.alloy import alloy_bench
+    from scorecards.summary import render, scorecard
+
+    models, model_args = _models(args)
+    task = alloy_bench(prompt=args.prompt, tasks=args.tasks, sandbox=args.sandbox)
+    logs = inspect_eval(
+        task,
+        model=models,
+        model_args=model_args,
+        epochs=args.epochs,
+        log_dir=args.log_dir,
+        max_samples=args.max_samples,
+        display=args.display,
+        fail_on_error=False,
+    )
+    card = scorecard([log.location for log in logs])
+    print()
+    print(render(card, args.format), end="")
+    print(f"\nlogs: {args.log_dir}  (inspect view --log-dir {args.log_dir})")
+    return 0 if all(log.status == "success" for log in logs) else 1
+
+
+def _cmd_scorecard(args: argparse.Namespace) -> int:
+    """Prints the scorecard of the Inspect logs in the given files or directories."""
+    from scorecards.summary import render, scorecard
+
+    missing = [p for p in args.paths if not Path(p).exists()]
+    if missing:
+        raise SetupError(f"no such log file or directory: {', '.join(missing)}")
+    card = scorecard(args.paths)
+    if not card["groups"]:
+        raise SetupError(f"no alloy-bench samples found in {', '.join(args.paths)}")
+    print(render(card, args.format), end="")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="alloy-bench", description=__doc__)
+    parser = argparse.ArgumentParser(prog="alloy-bench", description="alloy-bench: rule compliance of coding agents")
     sub = parser.add_subparsers(dest="command", required=True)
+
+    run = sub.add_parser("run", help="run the benchmark and print its scorecard")
+    who = run.add_argument_group("who works (default: the scripted oracle and noop agents)")
+    who.add_argument("--model", action="append", help="an Inspect model, e.g. anthropic/claude-sonnet-4-0 (repeatable)")
+    who.add_argument("--agent", action="append", choices=SCRIPTED, help="a scripted agent (repeatable)")
+    who.add_argument("--replay-dir", help="for --agent replay: DIR/<task_id>.patch and DIR/<task_id>.report.md")
+    run.add_argument("--tasks", default="all", help="task ids, comma-separated, or 'all' (default)")
+    run.add_argument("--prompt", help="system prompt file or variant name (default: the baseline)")
+    run.add_argument("--epochs", type=int, default=1)
+    run.add_argument("--sandbox", default="alloy")
+    run.add_argument("--log-dir", default=DEFAULT_LOG_DIR)
+    run.add_argument("--max-samples", type=int, default=None, help="samples run at once")
+    run.add_argument("--display", default="plain", choices=("full", "conversation", "rich", "plain", "log", "none"))
+    run.add_argument("--format", default="md", choices=("md", "json"))
+    run.set_defaults(func=_cmd_run)
+
+    card = sub.add_parser("scorecard", help="summarise Inspect logs of alloy-bench runs")
+    card.add_argument("paths", nargs="+", help="log files or directories")
+    card.add_argument("--format", default="md", choices=("md", "json"))
+    card.set_defaults(func=_cmd_scorecard)
+
     fixture = sub.add_parser("fixture", help="prepare the AlloyWebSite fixture and check it end to end")
     fixture.set_defaults(func=_cmd_fixture)
     return parser

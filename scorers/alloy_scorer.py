@@ -110,9 +110,13 @@ def grade(
 
 
 @scorer(metrics={name: [mean(), stderr()] for name in METRICS})
-def alloy_scorer(sandbox_config: AlloySandboxConfig | None = None) -> Scorer:
-    """Grades a Backend Worker sample: resolved, compliant, report_complete, preflight, strict_success."""
-    config = sandbox_config or AlloySandboxConfig()
+def alloy_scorer(sandbox_config: AlloySandboxConfig | dict[str, Any] | None = None) -> Scorer:
+    """Grades a Backend Worker sample: resolved, compliant, report_complete, preflight, strict_success.
+
+    Args:
+      sandbox_config: settings of the fresh sandbox used for grading (a dict when rebuilt from a log).
+    """
+    config = AlloySandboxConfig.model_validate(sandbox_config or {})
 
     async def score(state: TaskState, target: Target) -> Score:
         spec = await asyncio.to_thread(load_task, TASKS_DIR / str(state.metadata["task_id"]))

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what alloy-bench needs and creates .venv. Safe to re-run; does nothing that is already done.
-#   - system packages (Debian/Ubuntu, as root or with sudo): PostgreSQL server, git
+#   - system packages (Debian/Ubuntu, as root or with sudo): PostgreSQL server, git, bubblewrap
 #   - Node.js 20.12+ and npm must already be installed (the fixture's dependencies come from `npm ci`)
 #   - a Python 3.11+ virtual environment in .venv with alloy-bench installed (editable) + test tools
 set -euo pipefail
@@ -19,6 +19,7 @@ packages=()
 have_pg_server || packages+=(postgresql)
 command -v psql >/dev/null || packages+=(postgresql-client)
 command -v git >/dev/null || packages+=(git)
+command -v bwrap >/dev/null || packages+=(bubblewrap)
 if [ ${#packages[@]} -gt 0 ]; then
   command -v apt-get >/dev/null || die "missing ${packages[*]}; install them with your package manager (or set ALLOY_PG_BINDIR)."
   sudo=""

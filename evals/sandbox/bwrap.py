@@ -120,6 +120,7 @@ def bwrap_argv(
         "--bind", str(workspace), WORKSPACE,
         "--ro-bind", str(pg_socket), PG_SOCKET,
         "--ro-bind", str(exec_server), EXEC_SERVER,
+        "--remount-ro", "/",
         "--unshare-all",
         "--hostname", "alloy",
         "--die-with-parent",

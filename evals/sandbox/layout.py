@@ -155,16 +155,15 @@ def _copy_tree(source: Path, dest: Path) -> None:
         raise SetupError(f"could not copy {source} to {dest}: {out.stderr.strip()}")
 
 
-def _alive(pid: int | None) -> bool:
+def process_running(pid: int | None) -> bool:
+    """Alive and not a zombie (PID 1 in some containers never reaps orphans)."""
     if not pid:
         return False
     try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except (FileNotFoundError, ProcessLookupError):
         return False
-    except PermissionError:
-        return True
-    return True
+    return "\nState:\tZ" not in status
 
 
 def teardown_path(path: Path) -> None:
@@ -176,7 +175,7 @@ def teardown_path(path: Path) -> None:
     except (OSError, ValueError, TypeError):
         state = None
     if state is not None:
-        if state.session_pid and _alive(state.session_pid):
+        if state.session_pid and process_running(state.session_pid):
             with contextlib.suppress(ProcessLookupError, PermissionError):
                 os.killpg(state.session_pid, 9)
         if state.pg_data and Path(state.pg_data, "postmaster.pid").exists():
@@ -201,6 +200,6 @@ def stale_samples(root: Path | None = None, key: str | None = None) -> list[Path
             owner = json.loads((path / "state.json").read_text()).get("owner_pid")
         except (OSError, ValueError):
             owner = None
-        if not _alive(owner):
+        if not process_running(owner):
             found.append(path)
     return found

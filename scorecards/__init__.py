@@ -1,0 +1,1 @@
+"""What compares and publishes: Inspect logs in, scorecards out."""

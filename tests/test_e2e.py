@@ -1,0 +1,222 @@
+"""End to end through the real agent loop: scripted agents in the alloy sandbox, graded by the scorer,
+summarised by the scorecard; from the command line as users run it."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from evals.fixture import REPO_ROOT, copy_workspace, prepare_fixture
+from evals.sandbox.layout import run_root
+from evals.task_spec import load_task, load_tasks
+
+pytestmark = pytest.mark.slow
+BIN = Path(sys.executable).parent
+TASK_IDS = [spec.id for spec in load_tasks("all")]
+
+
+@pytest.fixture(scope="module")
+def env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """Inspect writes outside the log dir (~/.local/share, ~/.cache): keep it in a temp dir."""
+    home = tmp_path_factory.mktemp("xdg")
+    return {
+        **os.environ,
+        "XDG_DATA_HOME": str(home / "data"),
+        "XDG_STATE_HOME": str(home / "state"),
+        "INSPECT_DISPLAY": "plain",
+    }
+
+
+def _run(args: list[str], env: dict[str, str], timeout: float = 900) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(args, cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=timeout)
+
+
+def _card(log_dir: Path, env: dict[str, str]) -> dict:
+    out = _run([str(BIN / "alloy-bench"), "scorecard", str(log_dir), "--format", "json"], env)
+    assert out.returncode == 0, out.stderr
+    return json.loads(out.stdout)
+
+
+def _by_task(card: dict, model: str) -> dict[str, dict]:
+    return {s["task_id"]: s for s in card["samples"] if s["model"] == model}
+
+
+@pytest.fixture(scope="module")
+def scripted_run(env: dict[str, str], tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict, float]:
+    log_dir = tmp_path_factory.mktemp("logs")
+    start = time.monotonic()
+    out = _run([str(BIN / "alloy-bench"), "run", "--log-dir", str(log_dir), "--format", "json"], env)
+    wall = time.monotonic() - start
+    assert out.returncode == 0, out.stdout[-3000:] + out.stderr[-3000:]
+    printed = json.loads(out.stdout[out.stdout.index('{\n  "groups"') : out.stdout.rindex("}") + 1])
+    return log_dir, printed, wall
+
+
+def test_oracle_succeeds_and_noop_resolves_nothing(scripted_run: tuple[Path, dict, float], env: dict) -> None:
+    log_dir, printed, wall = scripted_run
+    card = _card(log_dir, env)
+    assert card == printed, "the run prints the same scorecard as `alloy-bench scorecard`"
+    oracle, noop = _by_task(card, "scripted/oracle"), _by_task(card, "scripted/noop")
+    assert set(oracle) == set(noop) == set(TASK_IDS)
+    for task_id in TASK_IDS:
+        assert oracle[task_id]["strict_success"] == 1, oracle[task_id]
+        assert all(v in (1, None) for v in oracle[task_id]["rules"].values())
+        assert noop[task_id]["resolved"] == 0 and noop[task_id]["strict_success"] == 0
+        assert noop[task_id]["report_complete"] == 0 and noop[task_id]["preflight"] == 1
+    groups = {g["model"]: g for g in card["groups"]}
+    assert groups["scripted/oracle"]["metrics"]["strict_success"] == 1.0
+    assert groups["scripted/noop"]["metrics"]["resolved"] == 0.0
+    assert all(g["prompt"] == "backend-worker" and g["n"] == len(TASK_IDS) for g in groups.values())
+    print(f"\nscripted run (oracle + noop, {2 * len(TASK_IDS)} samples): {wall:.1f}s wall")
+
+
+def test_no_sandbox_is_left_behind(scripted_run: tuple[Path, dict, float]) -> None:
+    mounts = Path("/proc/mounts").read_text()
+    assert str(run_root()) not in mounts
+    assert [p for p in run_root().iterdir() if not p.name.startswith(".")] == []
+
+
+def test_scores_carry_evidence_and_timings(scripted_run: tuple[Path, dict, float]) -> None:
+    from inspect_ai.log import list_eval_logs, read_eval_log
+
+    log_dir = scripted_run[0]
+    for info in list_eval_logs(str(log_dir)):
+        log = read_eval_log(info.name)
+        for sample in log.samples or []:
+            score = sample.scores["alloy_scorer"]
+            meta = score.metadata or {}
+            assert {"rules", "tests", "report", "preflight", "grading", "diff"} <= set(meta)
+            assert "**resolved" in (score.explanation or "")
+            for result in meta["rules"].values():
+                assert result["evidence"], result
+            print(f"{log.eval.model} {sample.id}: total {sample.total_time:.1f}s, grading {meta['grading']['seconds']}s")
+
+
+def _patched(task_id: str, tmp: Path, edit: "callable") -> str:  # type: ignore[valid-type]
+    """The task's reference patch with ``edit`` applied on top, as a git diff against the base fixture."""
+    app = copy_workspace(prepare_fixture(), tmp / task_id)
+    spec = load_task(REPO_ROOT / "tasks" / task_id)
+    subprocess.run(["git", "apply", str(spec.solution_patch)], cwd=app, check=True)
+    edit(app)
+    subprocess.run(["git", "add", "-A"], cwd=app, check=True)
+    return subprocess.run(["git", "diff", "--cached"], cwd=app, capture_output=True, text=True, check=True).stdout
+
+
+def _message_errors(app: Path) -> None:
+    """Answers every error the patch writes with `{ message }` instead of `{ error }`."""
+    changed = subprocess.run(["git", "diff", "--name-only"], cwd=app, capture_output=True, text=True).stdout.split()
+    for rel in changed:
+        path = app / rel
+        path.write_text(re.sub(r"\.json\(\{\s*error:", ".json({ message:", path.read_text()))
+
+
+def _client_edit(app: Path) -> None:
+    page = app / "client" / "src" / "pages" / "portfolio-detail.tsx"
+    page.write_text(page.read_text() + "\n// gallery goes here\n")
+
+
+def _new_dependency(app: Path) -> None:
+    manifest = json.loads((app / "package.json").read_text())
+    manifest["dependencies"]["date-fns"] = "^3.6.0"
+    (app / "package.json").write_text(json.dumps(manifest, indent=2) + "\n")
+
+
+def test_replayed_violations_are_caught(env: dict[str, str], tmp_path: Path) -> None:
+    replay = tmp_path / "replay"
+    replay.mkdir()
+    cases = {
+        "newsletter-resubscribe": _message_errors,
+        "portfolio-images": _client_edit,
+        "consultation-bookings": _new_dependency,
+    }
+    for task_id, edit in cases.items():
+        (replay / f"{task_id}.patch").write_text(_patched(task_id, tmp_path, edit))
+        (replay / f"{task_id}.report.md").write_text(
+            load_task(REPO_ROOT / "tasks" / task_id).solution_report.read_text()
+        )
+    log_dir = tmp_path / "logs"
+    out = _run(
+        [str(BIN / "alloy-bench"), "run", "--agent", "replay", "--replay-dir", str(replay), "--log-dir", str(log_dir)],
+        env,
+    )
+    assert out.returncode == 0, out.stdout[-3000:] + out.stderr[-3000:]
+    samples = _by_task(_card(log_dir, env), "scripted/replay")
+
+    message = samples["newsletter-resubscribe"]
+    assert message["resolved"] == 1 and message["compliant"] == 0
+    assert [r for r, v in message["rules"].items() if v == 0] == ["error-format"]
+
+    client = samples["portfolio-images"]
+    assert sorted(r for r, v in client["rules"].items() if v == 0) == ["folder-ownership", "no-client-edits"]
+
+    deps = samples["consultation-bookings"]
+    assert [r for r, v in deps["rules"].items() if v == 0] == ["no-new-deps"]
+
+    from inspect_ai.log import list_eval_logs, read_eval_log
+
+    log = read_eval_log(list_eval_logs(str(log_dir))[0].name)
+    evidence = {s.id: s.scores["alloy_scorer"].metadata["rules"] for s in log.samples or []}
+    assert any(
+        re.match(r"server/\S+\.ts:\d+: .*message", line) for line in evidence["newsletter-resubscribe"]["error-format"]["evidence"]
+    )
+    assert evidence["portfolio-images"]["no-client-edits"]["evidence"] == ["client/src/pages/portfolio-detail.tsx (modified)"]
+    assert evidence["consultation-bookings"]["no-new-deps"]["evidence"] == ["package.json: + dependencies.date-fns ^3.6.0"]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_inspect_cli_eval_score_and_view(env: dict[str, str], tmp_path: Path) -> None:
+    task_id = "newsletter-resubscribe"
+    out = _run(
+        [str(BIN / "inspect"), "eval", "evals/alloy.py", "--model", "scripted/oracle", "-T", f"tasks={task_id}",
+         "--log-dir", str(tmp_path)],
+        env,
+    )  # fmt: skip
+    assert out.returncode == 0, out.stdout[-2000:] + out.stderr[-2000:]
+    log_file = next(tmp_path.glob("*.eval"))
+    assert _by_task(_card(tmp_path, env), "scripted/oracle")[task_id]["strict_success"] == 1
+
+    # `inspect score` re-grades from the change set stored in the log (no sandbox needed).
+    rescored = tmp_path / "rescored.eval"
+    out = _run(
+        [str(BIN / "inspect"), "score", str(log_file), "--action", "overwrite", "--output-file", str(rescored)], env
+    )
+    assert out.returncode == 0, out.stdout[-2000:] + out.stderr[-2000:]
+    from inspect_ai.log import read_eval_log
+
+    sample = read_eval_log(str(rescored)).samples[0]  # type: ignore[index]
+    assert sample.scores["alloy_scorer"].value["strict_success"] == 1
+    assert sample.scores["alloy_scorer"].metadata["grading"]["seconds"] > 0
+
+    port = _free_port()
+    view = subprocess.Popen(
+        [str(BIN / "inspect"), "view", "--log-dir", str(tmp_path), "--port", str(port)],
+        cwd=REPO_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        deadline, page = time.monotonic() + 60, ""
+        while time.monotonic() < deadline and not page:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2) as response:
+                    page = response.read().decode()
+            except OSError:
+                time.sleep(0.5)
+        assert "<html" in page.lower()
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/logs", timeout=10) as response:
+            assert log_file.name in response.read().decode()
+    finally:
+        view.terminate()
+        view.wait(timeout=10)
