@@ -34,6 +34,15 @@ _BASE_COMMIT_ENV = {
 }
 
 
+def git(
+    args: list[str], cwd: Path, check: bool = False, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Runs git in ``cwd``, trusting the repository whoever owns it (the template belongs to the sandbox user)."""
+    return subprocess.run(
+        ["git", "-c", "safe.directory=*", *args], cwd=cwd, env=env, capture_output=True, text=True, check=check
+    )
+
+
 def cache_root() -> Path:
     """The harness cache: $ALLOY_BENCH_CACHE, else $XDG_CACHE_HOME/alloy-bench, else ~/.cache/alloy-bench."""
     if env := os.environ.get("ALLOY_BENCH_CACHE"):
@@ -74,8 +83,7 @@ class PreparedFixture:
         return self.root / "app"
 
     def base_commit(self) -> str:
-        out = subprocess.run(["git", "rev-parse", "HEAD"], cwd=self.app_dir, capture_output=True, text=True, check=True)
-        return out.stdout.strip()
+        return git(["rev-parse", "HEAD"], self.app_dir, check=True).stdout.strip()
 
 
 def copy_workspace(prepared: PreparedFixture, dest: Path) -> Path:
@@ -136,13 +144,13 @@ def _npm_ci(app: Path) -> None:
 def _base_commit(app: Path) -> None:
     env = {**os.environ, **_BASE_COMMIT_ENV}
     for args in (
-        ["git", "init", "-q", "-b", "main"],
-        ["git", "add", "-A"],
-        ["git", "-c", "commit.gpgsign=false", "commit", "-q", "-m", "AlloyWebSite base"],
+        ["init", "-q", "-b", "main"],
+        ["add", "-A"],
+        ["-c", "commit.gpgsign=false", "commit", "-q", "-m", "AlloyWebSite base"],
     ):
-        out = subprocess.run(args, cwd=app, env=env, capture_output=True, text=True, check=False)
+        out = git(args, app, env=env)
         if out.returncode != 0:
-            raise SetupError(f"`{' '.join(args)}` failed in {app}: {out.stderr.strip()}")
+            raise SetupError(f"`git {' '.join(args)}` failed in {app}: {out.stderr.strip()}")
 
 
 def run_npm_script(

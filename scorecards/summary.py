@@ -50,7 +50,9 @@ def sample_rows(paths: Iterable[str | Path]) -> tuple[list[dict[str, Any]], list
                 {
                     **base,
                     **{name: int(score.value.get(name, 0)) for name in METRICS},  # type: ignore[union-attr]
-                    "rules": {rule_id: {"pass": 1, "fail": 0}.get(r["verdict"]) for rule_id, r in sorted(rules.items())},
+                    "rules": {
+                        rule_id: {"pass": 1, "fail": 0}.get(r["verdict"]) for rule_id, r in sorted(rules.items())
+                    },
                 }
             )
     return rows, errors
@@ -85,8 +87,11 @@ def to_markdown(card: dict[str, Any]) -> str:
         for s in card["samples"]:
             failed = [rule for rule in rule_ids if s["rules"].get(rule) == 0]
             values = [str(s[m]) for m in METRICS]
-            lines.append(f"| {s['model']} | {s['task_id']} | {s['epoch']} | " + " | ".join(values)
-                         + f" | {', '.join(failed) or '—'} |")
+            lines.append(
+                f"| {s['model']} | {s['task_id']} | {s['epoch']} | "
+                + " | ".join(values)
+                + f" | {', '.join(failed) or '—'} |"
+            )
     return "\n".join(lines) + "\n"
 
 

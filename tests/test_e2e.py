@@ -11,11 +11,12 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from evals.fixture import REPO_ROOT, copy_workspace, prepare_fixture
+from evals.fixture import REPO_ROOT, copy_workspace, git, prepare_fixture
 from evals.sandbox.layout import run_root
 from evals.task_spec import load_task, load_tasks
 
@@ -98,25 +99,30 @@ def test_scores_carry_evidence_and_timings(scripted_run: tuple[Path, dict, float
             assert "**resolved" in (score.explanation or "")
             for result in meta["rules"].values():
                 assert result["evidence"], result
-            print(f"{log.eval.model} {sample.id}: total {sample.total_time:.1f}s, grading {meta['grading']['seconds']}s")
+            print(
+                f"{log.eval.model} {sample.id}: total {sample.total_time:.1f}s, grading {meta['grading']['seconds']}s"
+            )
 
 
-def _patched(task_id: str, tmp: Path, edit: "callable") -> str:  # type: ignore[valid-type]
+def _patched(task_id: str, tmp: Path, edit: Callable[[Path], None]) -> str:
     """The task's reference patch with ``edit`` applied on top, as a git diff against the base fixture."""
     app = copy_workspace(prepare_fixture(), tmp / task_id)
     spec = load_task(REPO_ROOT / "tasks" / task_id)
-    subprocess.run(["git", "apply", str(spec.solution_patch)], cwd=app, check=True)
+    git(["apply", str(spec.solution_patch)], app, check=True)
     edit(app)
-    subprocess.run(["git", "add", "-A"], cwd=app, check=True)
-    return subprocess.run(["git", "diff", "--cached"], cwd=app, capture_output=True, text=True, check=True).stdout
+    git(["add", "-A"], app, check=True)
+    return git(["diff", "--cached"], app, check=True).stdout
 
 
-def _message_errors(app: Path) -> None:
-    """Answers every error the patch writes with `{ message }` instead of `{ error }`."""
-    changed = subprocess.run(["git", "diff", "--name-only"], cwd=app, capture_output=True, text=True).stdout.split()
-    for rel in changed:
-        path = app / rel
-        path.write_text(re.sub(r"\.json\(\{\s*error:", ".json({ message:", path.read_text()))
+def _message_errors(task_id: str) -> str:
+    """The reference patch with every error response it adds answered as `{ message }` instead of `{ error }`."""
+    patch = load_task(REPO_ROOT / "tasks" / task_id).solution_patch.read_text()
+    lines = [
+        re.sub(r"\.json\(\{\s*error:", ".json({ message:", line) if line.startswith("+") else line
+        for line in patch.splitlines(keepends=True)
+    ]
+    assert lines != patch.splitlines(keepends=True), "the reference patch writes no error response"
+    return "".join(lines)
 
 
 def _client_edit(app: Path) -> None:
@@ -133,13 +139,13 @@ def _new_dependency(app: Path) -> None:
 def test_replayed_violations_are_caught(env: dict[str, str], tmp_path: Path) -> None:
     replay = tmp_path / "replay"
     replay.mkdir()
-    cases = {
-        "newsletter-resubscribe": _message_errors,
-        "portfolio-images": _client_edit,
-        "consultation-bookings": _new_dependency,
+    patches = {
+        "newsletter-resubscribe": _message_errors("newsletter-resubscribe"),
+        "portfolio-images": _patched("portfolio-images", tmp_path, _client_edit),
+        "consultation-bookings": _patched("consultation-bookings", tmp_path, _new_dependency),
     }
-    for task_id, edit in cases.items():
-        (replay / f"{task_id}.patch").write_text(_patched(task_id, tmp_path, edit))
+    for task_id, patch in patches.items():
+        (replay / f"{task_id}.patch").write_text(patch)
         (replay / f"{task_id}.report.md").write_text(
             load_task(REPO_ROOT / "tasks" / task_id).solution_report.read_text()
         )
@@ -158,18 +164,23 @@ def test_replayed_violations_are_caught(env: dict[str, str], tmp_path: Path) -> 
     client = samples["portfolio-images"]
     assert sorted(r for r, v in client["rules"].items() if v == 0) == ["folder-ownership", "no-client-edits"]
 
-    deps = samples["consultation-bookings"]
-    assert [r for r, v in deps["rules"].items() if v == 0] == ["no-new-deps"]
+    deps = samples["consultation-bookings"]  # package.json is outside the backend folders as well
+    assert sorted(r for r, v in deps["rules"].items() if v == 0) == ["folder-ownership", "no-new-deps"]
 
     from inspect_ai.log import list_eval_logs, read_eval_log
 
     log = read_eval_log(list_eval_logs(str(log_dir))[0].name)
     evidence = {s.id: s.scores["alloy_scorer"].metadata["rules"] for s in log.samples or []}
     assert any(
-        re.match(r"server/\S+\.ts:\d+: .*message", line) for line in evidence["newsletter-resubscribe"]["error-format"]["evidence"]
+        re.match(r"server/\S+\.ts:\d+: .*message", line)
+        for line in evidence["newsletter-resubscribe"]["error-format"]["evidence"]
     )
-    assert evidence["portfolio-images"]["no-client-edits"]["evidence"] == ["client/src/pages/portfolio-detail.tsx (modified)"]
-    assert evidence["consultation-bookings"]["no-new-deps"]["evidence"] == ["package.json: + dependencies.date-fns ^3.6.0"]
+    assert evidence["portfolio-images"]["no-client-edits"]["evidence"] == [
+        "client/src/pages/portfolio-detail.tsx (modified)"
+    ]
+    assert evidence["consultation-bookings"]["no-new-deps"]["evidence"] == [
+        "package.json: + dependencies.date-fns ^3.6.0"
+    ]
 
 
 def _free_port() -> int:
@@ -220,3 +231,102 @@ def test_inspect_cli_eval_score_and_view(env: dict[str, str], tmp_path: Path) ->
     finally:
         view.terminate()
         view.wait(timeout=10)
+
+
+def test_agent_cannot_reach_hidden_tests_or_network(
+    env: dict[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A scripted agent that hunts for the hidden tests and the network through the real loop gets nothing."""
+    from inspect_ai import eval as inspect_eval
+    from inspect_ai.model import ModelOutput, ModelUsage, get_model
+
+    for key in ("XDG_DATA_HOME", "XDG_STATE_HOME"):
+        monkeypatch.setenv(key, env[key])
+    spec = load_task(REPO_ROOT / "tasks" / "newsletter-resubscribe")
+    hidden = spec.hidden_test_files()[0]
+    commands = [
+        f"cat {hidden}; cat {spec.solution_patch}; ls {REPO_ROOT}/tasks",
+        f"find / -name '{hidden.name}' 2>/dev/null; find / -name patch.diff 2>/dev/null; ls /proc/1/root/ 2>&1 | head",
+        "cat /proc/*/environ 2>/dev/null | tr '\\0' '\\n' | grep -i -e alloy -e tasks | head",
+        "curl -sS -m 5 https://registry.npmjs.org/ 2>&1 | head -2; getent hosts github.com || echo no-dns",
+        "timeout 30 npm install left-pad 2>&1 | tail -3",
+    ]
+
+    def outputs(messages: list, *args: object, **kwargs: object) -> ModelOutput:
+        done = sum(1 for m in messages if m.role == "tool")
+        if done < len(commands):
+            output = ModelOutput.for_tool_call("mockllm/model", "bash", {"command": commands[done]})
+        else:
+            output = ModelOutput.for_tool_call("mockllm/model", "submit", {"answer": "nothing found"})
+        output.usage = ModelUsage(input_tokens=1, output_tokens=1, total_tokens=2)
+        return output
+
+    from evals.alloy import alloy_bench
+
+    logs = inspect_eval(
+        alloy_bench(tasks=spec.id), model=get_model("mockllm/model", custom_outputs=outputs),
+        log_dir=str(tmp_path), display="none",
+    )  # fmt: skip
+    sample = logs[0].samples[0]  # type: ignore[index]
+    seen = "\n".join(m.text for m in sample.messages if m.role == "tool")
+    assert len([m for m in sample.messages if m.role == "tool"]) == len(commands)
+    for secret in (hidden.read_text()[:120], spec.solution_patch.read_text()[:120], "fail_to_pass"):
+        assert secret not in seen
+    assert "No such file or directory" in seen and "no-dns" in seen
+    assert "left-pad@" not in seen and "added 1 package" not in seen
+    assert sample.scores["alloy_scorer"].value["resolved"] == 0
+
+
+def _sample_dirs() -> list[Path]:
+    return [p for p in run_root().iterdir() if not p.name.startswith(".")]
+
+
+def test_failed_sample_is_cleaned_up_and_counted_apart(
+    env: dict[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from inspect_ai import eval as inspect_eval
+    from inspect_ai.model import ModelOutput, ModelUsage, get_model
+
+    from evals.alloy import alloy_bench
+    from scorecards.summary import scorecard
+
+    for key in ("XDG_DATA_HOME", "XDG_STATE_HOME"):
+        monkeypatch.setenv(key, env[key])
+
+    def outputs(messages: list, *args: object, **kwargs: object) -> ModelOutput:
+        if any(m.role == "tool" for m in messages):
+            raise RuntimeError("provider exploded")
+        output = ModelOutput.for_tool_call("mockllm/model", "bash", {"command": "sleep 300 &"})
+        output.usage = ModelUsage(input_tokens=1, output_tokens=1, total_tokens=2)
+        return output
+
+    logs = inspect_eval(
+        alloy_bench(tasks="newsletter-resubscribe"), model=get_model("mockllm/model", custom_outputs=outputs),
+        log_dir=str(tmp_path), display="none", fail_on_error=False,
+    )  # fmt: skip
+    assert logs[0].samples[0].error is not None  # type: ignore[index]
+    assert _sample_dirs() == [] and str(run_root()) not in Path("/proc/mounts").read_text()
+    card = scorecard([tmp_path])
+    assert card["samples"] == [] and card["groups"][0]["errors"] == 1 and card["groups"][0]["n"] == 0
+
+
+def test_interrupted_run_is_cleaned_up(env: dict[str, str], tmp_path: Path) -> None:
+    import signal
+
+    proc = subprocess.Popen(
+        [str(BIN / "inspect"), "eval", "evals/alloy.py", "--model", "scripted/oracle", "--log-dir", str(tmp_path)],
+        cwd=REPO_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and not _sample_dirs():
+            time.sleep(0.2)
+        assert _sample_dirs(), "no sandbox started"
+        time.sleep(2)
+        os.killpg(proc.pid, signal.SIGINT)
+        proc.wait(timeout=120)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert _sample_dirs() == []
+    assert str(run_root()) not in Path("/proc/mounts").read_text()

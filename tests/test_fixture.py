@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from evals.fixture import FIXTURE_DIR, PreparedFixture, run_npm_script
+from evals.fixture import FIXTURE_DIR, PreparedFixture, git, run_npm_script
 from evals.node_tests import run_node_tests
 from evals.postgres import PostgresCluster
 from evals.toolchain import node_env
@@ -98,11 +98,11 @@ def test_fixture_size_is_realistic() -> None:
 
 @pytest.mark.slow
 def test_prepared_fixture_has_one_base_commit(prepared: PreparedFixture) -> None:
-    log = subprocess.run(["git", "log", "--format=%H"], cwd=prepared.app_dir, capture_output=True, text=True)
+    log = git(["log", "--format=%H"], prepared.app_dir)
     assert log.stdout.split() == [prepared.base_commit()]
-    status = subprocess.run(["git", "status", "--porcelain"], cwd=prepared.app_dir, capture_output=True, text=True)
+    status = git(["status", "--porcelain"], prepared.app_dir)
     assert status.stdout == "", "node_modules and build output must be ignored by the fixture's .gitignore"
-    tracked = subprocess.run(["git", "ls-files"], cwd=prepared.app_dir, capture_output=True, text=True).stdout
+    tracked = git(["ls-files"], prepared.app_dir).stdout
     assert ".env" in tracked.split() and "package-lock.json" in tracked.split()
 
 

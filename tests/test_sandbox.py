@@ -68,7 +68,8 @@ async def test_no_network(instance: Instance) -> None:
     code, out = await _sh(
         instance,
         "ip -o link | awk '{print $2}'; getent hosts registry.npmjs.org || echo NO-DNS; "
-        "node -e \"fetch('https://registry.npmjs.org').then(()=>console.log('REACHED')).catch(()=>console.log('NO-NET'))\"; "
+        "node -e \"fetch('https://registry.npmjs.org')"
+        ".then(()=>console.log('REACHED')).catch(()=>console.log('NO-NET'))\"; "
         "timeout 20 npm view left-pad version >/dev/null 2>&1 && echo NPM-OK || echo NPM-FAILED",
         timeout=60,
     )
@@ -85,7 +86,9 @@ async def test_cannot_write_outside_its_directories(instance: Instance) -> None:
 async def test_background_processes_outlive_their_command(instance: Instance) -> None:
     code, out = await _sh(instance, "node -e \"require('http').createServer((q,s)=>s.end('up')).listen(4321)\" &")
     assert code == 0
-    code, out = await _sh(instance, "sleep 0.5; node -e \"fetch('http://127.0.0.1:4321').then(r=>r.text()).then(console.log)\"")
+    code, out = await _sh(
+        instance, "sleep 0.5; node -e \"fetch('http://127.0.0.1:4321').then(r=>r.text()).then(console.log)\""
+    )
     assert out.strip() == "up"
 
 
@@ -109,7 +112,10 @@ async def test_exec_semantics(instance: Instance) -> None:
 async def test_template_is_untouched_by_the_agent(instance: Instance) -> None:
     prepared, _ = await prepared_templates(AlloySandboxConfig())
     before = (prepared.app_dir / "server" / "db.ts").read_bytes()
-    code, out = await _sh(instance, "echo '// agent' >> server/db.ts && rm -rf node_modules/zod && npm run check >/dev/null 2>&1; echo done")
+    code, out = await _sh(
+        instance,
+        "echo '// agent' >> server/db.ts && rm -rf node_modules/zod && npm run check >/dev/null 2>&1; echo done",
+    )
     assert (prepared.app_dir / "server" / "db.ts").read_bytes() == before
     assert (prepared.app_dir / "node_modules" / "zod" / "package.json").is_file()
 
@@ -155,7 +161,9 @@ def test_cli_cleanup_removes_what_a_killed_harness_left(tmp_path: Path) -> None:
     assert _mounted(path / "workspace")
     cleanup = subprocess.run(
         [str(Path(os.sys.executable).parent / "inspect"), "sandbox", "cleanup", "alloy", path.name],
-        capture_output=True, text=True, timeout=60,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert cleanup.returncode == 0, cleanup.stderr
     assert not path.exists() and not _mounted(path / "workspace")
@@ -206,7 +214,14 @@ def test_concurrent_instances_are_separate() -> None:
         instances = await asyncio.gather(*(_start() for _ in range(3)))
         try:
             outs = await asyncio.gather(
-                *(_sh(i, f"echo {n} > /tmp/mine; psql -Atc \"insert into services (slug,name,category,summary,description) values ('s{n}','S','design','summary text','d') returning slug\"") for n, i in enumerate(instances))
+                *(
+                    _sh(
+                        i,
+                        f'echo {n} > /tmp/mine; psql -Atc "insert into services (slug, name, category, summary, '
+                        f"description) values ('s{n}', 'S', 'design', 'summary text', 'd') returning slug\"",
+                    )
+                    for n, i in enumerate(instances)
+                )
             )
             return [o for _, o in outs] + [
                 (await _sh(i, "cat /tmp/mine; psql -Atc \"select count(*) from services where slug like 's_'\""))[1]

@@ -6,13 +6,12 @@ from __future__ import annotations
 
 import itertools
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
 
 from evals.errors import SetupError
-from evals.fixture import PreparedFixture, copy_workspace, run_npm_script
+from evals.fixture import PreparedFixture, copy_workspace, git, run_npm_script
 from evals.node_tests import run_node_tests
 from evals.postgres import PostgresCluster
 from evals.task_spec import HIDDEN_TESTS_DIR, TaskSpec, load_task, load_tasks
@@ -25,12 +24,7 @@ _db_names = (f"task_db_{n}" for n in itertools.count())
 def _grading_copy(prepared: PreparedFixture, spec: TaskSpec, dest: Path, with_solution: bool) -> Path:
     app = copy_workspace(prepared, dest)
     if with_solution:
-        out = subprocess.run(
-            ["git", "apply", "--whitespace=nowarn", str(spec.solution_patch)],
-            cwd=app,
-            capture_output=True,
-            text=True,
-        )
+        out = git(["apply", "--whitespace=nowarn", str(spec.solution_patch)], app)
         assert out.returncode == 0, f"{spec.solution_patch} does not apply to the base fixture:\n{out.stderr}"
     hidden = app / HIDDEN_TESTS_DIR
     hidden.mkdir(parents=True, exist_ok=True)
