@@ -82,4 +82,10 @@ def evaluate(ctx: RuleContext) -> dict[str, RuleResult]:
 
 
 def _load_checks() -> None:
-    from scorers.rules import deps, error_format, paths  # noqa: F401
+    """Imports every check module in this package (each registers its rules with ``@rule``)."""
+    import importlib
+    import pkgutil
+
+    for module in pkgutil.iter_modules(__path__):
+        if module.name != "context":
+            importlib.import_module(f"{__name__}.{module.name}")
