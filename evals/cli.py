@@ -129,6 +129,31 @@ def _cmd_scorecard(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_validate(args: argparse.Namespace) -> int:
+    """Validates the scorers on the labeled corpus (per-rule precision and recall) and reference solutions."""
+    from scorers.validate import render, validate_scorers
+
+    if not args.scorers:
+        raise SetupError("nothing to validate: give --scorers")
+    report = validate_scorers(live=not args.static_only)
+    print(render(report), end="")
+    return 0 if report.ok else 1
+
+
+def _cmd_check(args: argparse.Namespace) -> int:
+    """Runs the rule checks on a git checkout's diff."""
+    import json
+
+    from scorers.check_repo import as_json, as_text, check_repo
+
+    results = check_repo(Path(args.repo).resolve(), args.base)
+    print(
+        json.dumps(as_json(results), indent=2) if args.format == "json" else as_text(results),
+        end="\n" if args.format == "json" else "",
+    )
+    return 1 if any(r.verdict == "fail" for r in results.values()) else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="alloy-bench", description="alloy-bench: rule compliance of coding agents")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -152,6 +177,17 @@ def build_parser() -> argparse.ArgumentParser:
     card.add_argument("paths", nargs="+", help="log files or directories")
     card.add_argument("--format", default="md", choices=("md", "json"))
     card.set_defaults(func=_cmd_scorecard)
+
+    validate = sub.add_parser("validate", help="validate the graders")
+    validate.add_argument("--scorers", action="store_true", help="rule checks on the labeled corpus")
+    validate.add_argument("--static-only", action="store_true", help="skip corpus cases that need live probes")
+    validate.set_defaults(func=_cmd_validate)
+
+    check = sub.add_parser("check", help="run the rule checks on a git checkout's diff")
+    check.add_argument("--repo", required=True, help="a git checkout (e.g. the fixture after an outside agent)")
+    check.add_argument("--base", default="HEAD", help="the commit to diff against (default HEAD)")
+    check.add_argument("--format", default="text", choices=("text", "json"))
+    check.set_defaults(func=_cmd_check)
 
     fixture = sub.add_parser("fixture", help="prepare the AlloyWebSite fixture and check it end to end")
     fixture.set_defaults(func=_cmd_fixture)

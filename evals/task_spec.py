@@ -32,6 +32,17 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+class ProbeExample(_Strict):
+    """A valid call of a route, for the live success-format probe (made with an admin session)."""
+
+    method: Literal["GET", "POST", "PUT", "PATCH", "DELETE"]
+    path: str = Field(pattern=r"^/api/")
+    """The route as registered, e.g. ``/api/admin/bookings/:id``."""
+    url: str | None = Field(default=None, pattern=r"^/api/")
+    """The URL to call when the path has parameters, e.g. ``/api/admin/bookings/1``."""
+    body: dict[str, object] | None = None
+
+
 class RuleSettings(_Strict):
     """Which rules apply to the task, and the task-specific facts some rules need."""
 
@@ -41,6 +52,8 @@ class RuleSettings(_Strict):
     """Rule ids out of scope for this task, e.g. a task that legitimately adds a dependency."""
     public_routes: list[str] = Field(default_factory=list)
     """Routes the task allows without ``isAuthenticated``, as ``"METHOD /api/path"``."""
+    examples: list[ProbeExample] = Field(default_factory=list)
+    """Valid calls of routes the task adds, for the live probes."""
 
     @field_validator("public_routes")
     @classmethod

@@ -22,6 +22,7 @@ from evals.sandbox.provider import AlloySandboxConfig, AlloySandboxEnvironment, 
 from evals.task_spec import TASKS_DIR, TaskSpec, load_task
 from scorers.changes import ChangeSet, capture, unified_diff
 from scorers.grading import run_grading
+from scorers.probes import ProbeReport, base_routes, changed_route_paths, run_probes
 from scorers.process import preflight
 from scorers.report import TITLES, find_sections
 from scorers.rules import RuleResult, evaluate
@@ -81,10 +82,23 @@ def _explain(
 
 
 def grade(
-    spec: TaskSpec, prepared: PreparedFixture, changes: ChangeSet, state: TaskState, tests: TestOutcome
+    spec: TaskSpec,
+    prepared: PreparedFixture,
+    changes: ChangeSet,
+    state: TaskState,
+    tests: TestOutcome,
+    probes: ProbeReport | None = None,
 ) -> tuple[dict[str, int], dict[str, Any], str]:
     """Combines the four gradings into the score's values, metadata and explanation."""
-    rules = evaluate(RuleContext(changes=changes, template=prepared.app_dir, spec=spec, messages=state.messages))
+    ctx = RuleContext(
+        changes=changes,
+        template=prepared.app_dir,
+        spec=spec,
+        messages=state.messages,
+        probes=probes,
+        base_routes=base_routes(prepared) if probes is not None else [],
+    )
+    rules = evaluate(ctx)
     sections = find_sections(state.output.completion if state.output else "")
     process = preflight(state.messages)
     compliant = all(r.verdict in ("pass", "not-applicable") for r in rules.values())
@@ -124,12 +138,18 @@ def alloy_scorer(sandbox_config: AlloySandboxConfig | dict[str, Any] | None = No
         changes = await obtain_changes(state, prepared)
         started = time.monotonic()
         instance = await Instance.start(prepared.app_dir, golden, config.resolved_mode(), config.agent_uid())
+        probes = None
         try:
             grading = await run_grading(instance, spec, changes)
+            if any(c.path.startswith(("server/", "shared/")) for c in changes.changes):
+                probe_start = time.monotonic()
+                base = await asyncio.to_thread(base_routes, prepared)
+                probes = await run_probes(instance, spec, base, changed_route_paths(changes, prepared.app_dir))
+                grading.seconds["probes"] = time.monotonic() - probe_start
         finally:
             await instance.close()
         tests = outcome(spec.tests, grading.tests)
-        values, metadata, explanation = grade(spec, prepared, changes, state, tests)
+        values, metadata, explanation = grade(spec, prepared, changes, state, tests, probes)
         metadata["grading"] = {
             "seconds": round(time.monotonic() - started, 2),
             "steps": {k: round(v, 2) for k, v in grading.seconds.items()},
@@ -138,6 +158,8 @@ def alloy_scorer(sandbox_config: AlloySandboxConfig | dict[str, Any] | None = No
             "test_errors": {r.id: (r.error or "")[:800] for r in grading.tests.failed},
             "runner_stderr": grading.tests.stderr[-1500:] if not grading.tests.results else "",
         }
+        if probes is not None:
+            metadata["probes"] = {"targets": probes.targets, "error": probes.error, "exchanges": probes.probes}
         return Score(value=values, answer=None, explanation=explanation, metadata=metadata)  # type: ignore[arg-type]
 
     return score

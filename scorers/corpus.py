@@ -104,9 +104,7 @@ def changes_from_patch(patch: str, template: Path, version: str = "corpus") -> C
     with tempfile.TemporaryDirectory(prefix="alloy-patch-") as tmp:
         work = Path(tmp)
         (work / "p.diff").write_text(patch)
-        listed = subprocess.run(
-            ["git", "apply", "--numstat", "-z", "p.diff"], cwd=work, capture_output=True, text=True
-        )
+        listed = subprocess.run(["git", "apply", "--numstat", "-z", "p.diff"], cwd=work, capture_output=True, text=True)
         if listed.returncode != 0:
             raise SetupError(f"patch does not parse: {listed.stderr.strip()}")
         paths = [entry.split("\t")[-1] for entry in listed.stdout.split("\0") if "\t" in entry]

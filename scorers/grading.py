@@ -54,25 +54,20 @@ async def apply_changes(instance: Instance, changes: ChangeSet) -> list[str]:
     return skipped
 
 
-async def run_grading(instance: Instance, spec: TaskSpec, changes: ChangeSet) -> GradingRun:
-    """Applies the changes and hidden tests in ``instance``, pushes the schema, runs the tests."""
-    seconds: dict[str, float] = {}
-    start = time.monotonic()
-    await apply_changes(instance, changes)
-    for test_file in spec.hidden_test_files():
-        await instance.session.write(f"{WORKSPACE}/{HIDDEN_TESTS_DIR}/{test_file.name}", test_file.read_bytes())
-    await instance.session.write(REPORTER_PATH, REPORTER.read_bytes())
-    seconds["apply"] = time.monotonic() - start
-
-    start = time.monotonic()
+async def push_schema(instance: Instance) -> tuple[bool, str]:
+    """Pushes the workspace's schema to the instance's database (the agent's schema, on a fresh copy)."""
     push = await instance.session.exec(
         ["node_modules/.bin/drizzle-kit", "push", "--force"], timeout=PUSH_TIMEOUT, env={"NO_COLOR": "1"}
     )
-    push_log = (push.stdout + push.stderr).decode(errors="replace")
-    seconds["schema_push"] = time.monotonic() - start
+    return push.returncode == 0, (push.stdout + push.stderr).decode(errors="replace")[-4000:]
 
+
+async def run_hidden_tests(instance: Instance, spec: TaskSpec) -> TestRun:
+    """Places the task's hidden tests and runs them with the harness's command and reporter."""
+    for test_file in spec.hidden_test_files():
+        await instance.session.write(f"{WORKSPACE}/{HIDDEN_TESTS_DIR}/{test_file.name}", test_file.read_bytes())
+    await instance.session.write(REPORTER_PATH, REPORTER.read_bytes())
     nonce = secrets.token_hex(16)
-    start = time.monotonic()
     run = await instance.session.exec(
         [
             "node", "--env-file=.env", "--import", "tsx", "--test", "--test-concurrency=1",
@@ -82,7 +77,20 @@ async def run_grading(instance: Instance, spec: TaskSpec, changes: ChangeSet) ->
         env={"NODE_ENV": "test", "ALLOY_NONCE_FROM_STDIN": "1"},
         timeout=TEST_TIMEOUT,
     )  # fmt: skip
-    seconds["tests"] = time.monotonic() - start
     results = parse_results(run.stdout.decode(errors="replace"), Path(WORKSPACE), nonce=nonce)
-    tests = TestRun(tuple(results), run.returncode, run.stderr.decode(errors="replace")[-5000:])
-    return GradingRun(tests=tests, schema_push=push_log[-4000:], schema_push_ok=push.returncode == 0, seconds=seconds)
+    return TestRun(tuple(results), run.returncode, run.stderr.decode(errors="replace")[-5000:])
+
+
+async def run_grading(instance: Instance, spec: TaskSpec, changes: ChangeSet) -> GradingRun:
+    """Applies the changes, pushes the schema and runs the hidden tests in ``instance``."""
+    seconds: dict[str, float] = {}
+    start = time.monotonic()
+    await apply_changes(instance, changes)
+    seconds["apply"] = time.monotonic() - start
+    start = time.monotonic()
+    push_ok, push_log = await push_schema(instance)
+    seconds["schema_push"] = time.monotonic() - start
+    start = time.monotonic()
+    tests = await run_hidden_tests(instance, spec)
+    seconds["tests"] = time.monotonic() - start
+    return GradingRun(tests=tests, schema_push=push_log, schema_push_ok=push_ok, seconds=seconds)

@@ -13,6 +13,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from scorers.probes import ProbeFindings
 from scorers.rules.context import RuleContext
 
 Verdict = Literal["pass", "fail", "not-applicable", "unscored"]
@@ -67,7 +68,8 @@ def not_applicable(rule_id: str, why: str) -> RuleResult:
 
 
 def evaluate(ctx: RuleContext) -> dict[str, RuleResult]:
-    """Runs every registered rule in scope for the context's task (all rules when there is none)."""
+    """Runs every registered rule in scope for the context's task (all rules when there is none), then
+    merges what the live probes found (when they ran) into the probed rules."""
     _load_checks()
     results = {}
     for rule_id, entry in sorted(RULES.items()):
@@ -78,7 +80,30 @@ def evaluate(ctx: RuleContext) -> dict[str, RuleResult]:
             results[rule_id] = entry.check(ctx)
         except Exception as error:  # a broken check must not pass silently
             results[rule_id] = RuleResult(rule=rule_id, verdict="unscored", evidence=[f"check failed: {error!r}"])
+    if ctx.probes is not None:
+        from scorers.probes import findings
+
+        for rule_id, found in findings(ctx.probes, ctx.base_routes).items():
+            if rule_id in results and results[rule_id].evidence != ["out of scope for this task"]:
+                results[rule_id] = merge_probe(results[rule_id], found)
     return results
+
+
+def merge_probe(static: RuleResult, found: ProbeFindings) -> RuleResult:
+    """A probe failure fails the rule; a probe that could not run leaves no pass standing (unscored)."""
+    live = [f"live: {line}" for line in found.fails]
+    if found.fails:
+        kept = static.evidence if static.verdict == "fail" else []
+        return RuleResult(rule=static.rule, verdict="fail", evidence=kept + live)
+    if found.unscored and static.verdict in ("pass", "not-applicable"):
+        return RuleResult(rule=static.rule, verdict="unscored", evidence=[*static.evidence, found.unscored])
+    if found.checked:
+        verdict: Verdict = "pass" if static.verdict == "not-applicable" else static.verdict
+        evidence = [e for e in static.evidence if static.verdict != "not-applicable"]
+        return RuleResult(
+            rule=static.rule, verdict=verdict, evidence=[*evidence, f"live: {found.checked} probe(s) as expected"]
+        )
+    return static
 
 
 def _load_checks() -> None:

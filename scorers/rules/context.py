@@ -5,11 +5,13 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from inspect_ai.model import ChatMessage
 
 from evals.task_spec import TaskSpec
 from scorers.changes import ChangeSet, FileChange
+from scorers.probes import ProbeReport
 
 
 @dataclass
@@ -19,6 +21,9 @@ class RuleContext:
     """The prepared fixture's app directory (the base every change is compared with)."""
     spec: TaskSpec | None = None
     messages: list[ChatMessage] = field(default_factory=list)
+    probes: ProbeReport | None = None
+    """The live probes' report when the grader ran them (None: static and transcript checks only)."""
+    base_routes: list[dict[str, Any]] = field(default_factory=list)
     _lines: dict[str, frozenset[int]] = field(default_factory=dict, repr=False)
 
     def before(self, path: str) -> str | None:
