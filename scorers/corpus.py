@@ -40,6 +40,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from evals.errors import SetupError
 from evals.task_spec import TASKS_DIR, TaskSpec, load_task
 from scorers.changes import ChangeSet, FileChange
+from scorers.process import preflight
 from scorers.rules import RULES, RuleResult, Verdict, evaluate
 from scorers.rules.context import RuleContext
 
@@ -169,15 +170,20 @@ def case_spec(case: CorpusCase) -> TaskSpec | None:
     return load_task(TASKS_DIR / case.task) if case.task else None
 
 
+def preflight_result(messages: list[ChatMessage]) -> RuleResult:
+    """The process check as a verdict, so the corpus can label it like the rules (it is not part of
+    ``compliant``: it is scored as its own metric)."""
+    if not messages:
+        return RuleResult(rule="preflight", verdict="not-applicable", evidence=["no transcript"])
+    process = preflight(messages)
+    return RuleResult(rule="preflight", verdict="pass" if process.passed else "fail", evidence=process.evidence())
+
+
 def run_case(case: CorpusCase, template: Path) -> dict[str, RuleResult]:
     """Static and transcript verdicts of every rule for one case (live probes are run by the caller)."""
-    ctx = RuleContext(
-        changes=changes_for(case, template),
-        template=template,
-        spec=case_spec(case),
-        messages=transcript_messages(case.transcript),
-    )
-    return evaluate(ctx)
+    messages = transcript_messages(case.transcript)
+    ctx = RuleContext(changes=changes_for(case, template), template=template, spec=case_spec(case), messages=messages)
+    return {**evaluate(ctx), "preflight": preflight_result(messages)}
 
 
 def mismatches(case: CorpusCase, results: dict[str, RuleResult]) -> list[str]:

@@ -17,6 +17,7 @@ from scorers.corpus import (
     confusion,
     load_corpus,
     mismatches,
+    preflight_result,
     run_case,
     transcript_messages,
 )
@@ -58,7 +59,7 @@ async def run_case_live(case: CorpusCase, config: AlloySandboxConfig) -> dict[st
         probes=probes,
         base_routes=base,
     )
-    return evaluate(ctx)
+    return {**evaluate(ctx), "preflight": preflight_result(ctx.messages)}
 
 
 def precision_recall(counts: dict[str, int]) -> tuple[float | None, float | None]:
