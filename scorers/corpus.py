@@ -67,6 +67,8 @@ class CorpusCase(BaseModel):
     delete: list[str] = Field(default_factory=list)
     patch: str | None = None
     """A unified diff against the fixture (alternative to files/edits)."""
+    on_reference: bool = False
+    """Start from the task's reference solution; files/edits/delete then change it."""
     transcript: list[dict[str, Any]] = Field(default_factory=list)
     expect: dict[str, Verdict]
     live: bool = False
@@ -74,6 +76,8 @@ class CorpusCase(BaseModel):
 
     @model_validator(mode="after")
     def _consistent(self) -> CorpusCase:
+        if self.on_reference and not self.task:
+            raise ValueError("on_reference needs a task")
         own = self.expect.get(self.rule)
         wanted = "fail" if self.kind == "violation" else "pass"
         if own != wanted:
@@ -89,11 +93,24 @@ def load_case(path: Path) -> CorpusCase:
         raise SetupError(f"{path}: invalid corpus case: {error}") from error
 
 
-def load_corpus(root: Path = CORPUS_DIR) -> list[CorpusCase]:
+def load_task_violation(path: Path) -> CorpusCase:
+    """A labeled violation kept with its task: ``tasks/<id>/violations/<name>.yaml`` (names its ``rule``)."""
+    try:
+        data = yaml.safe_load(path.read_text())
+        return CorpusCase.model_validate(
+            {"on_reference": True, **data, "id": path.stem, "task": path.parent.parent.name}
+        )
+    except (yaml.YAMLError, ValidationError, TypeError) as error:
+        raise SetupError(f"{path}: invalid labeled violation: {error}") from error
+
+
+def load_corpus(root: Path = CORPUS_DIR, tasks_dir: Path = TASKS_DIR) -> list[CorpusCase]:
+    """Every labeled case: the rule corpus and the tasks' own labeled violations."""
     from scorers.rules import _load_checks
 
     _load_checks()
     cases = [load_case(path) for path in sorted(root.glob("*/*.yaml"))]
+    cases += [load_task_violation(path) for path in sorted(tasks_dir.glob("*/violations/*.yaml"))]
     unknown = sorted({c.rule for c in cases} - set(RULES) - {"preflight"})
     if unknown:
         raise SetupError(f"corpus folders name unknown rules: {', '.join(unknown)}")
@@ -134,7 +151,17 @@ def changes_for(case: CorpusCase, template: Path) -> ChangeSet:
     """The change set a case describes (files, then edits, then deletions; or its patch)."""
     if case.patch:
         return changes_from_patch(case.patch, template)
-    contents: dict[str, str] = dict(case.files)
+    contents: dict[str, str] = {}
+    deleted: set[str] = set()
+    if case.on_reference:
+        assert case.task is not None
+        reference = changes_from_patch(load_task(TASKS_DIR / case.task).solution_patch.read_text(), template)
+        for change in reference.changes:
+            if change.status == "deleted":
+                deleted.add(change.path)
+            else:
+                contents[change.path] = change.text() or ""
+    contents.update(case.files)
     for edit in case.edits:
         base = contents.get(edit.path)
         if base is None:
@@ -149,7 +176,7 @@ def changes_for(case: CorpusCase, template: Path) -> ChangeSet:
         FileChange(path=path, status="modified" if (template / path).is_file() else "added", content=text)
         for path, text in sorted(contents.items())
     ]
-    changes += [FileChange(path=path, status="deleted") for path in case.delete]
+    changes += [FileChange(path=path, status="deleted") for path in sorted(deleted | set(case.delete))]
     return ChangeSet(fixture_version="corpus", changes=changes)
 
 
