@@ -138,14 +138,12 @@ def alloy_scorer(sandbox_config: AlloySandboxConfig | dict[str, Any] | None = No
         changes = await obtain_changes(state, prepared)
         started = time.monotonic()
         instance = await Instance.start(prepared.app_dir, golden, config.resolved_mode(), config.agent_uid())
-        probes = None
+        probing = None
+        if any(c.path.startswith(("server/", "shared/")) for c in changes.changes):
+            base = await asyncio.to_thread(base_routes, prepared)
+            probing = run_probes(instance, spec, base, changed_route_paths(changes, prepared.app_dir))
         try:
-            grading = await run_grading(instance, spec, changes)
-            if any(c.path.startswith(("server/", "shared/")) for c in changes.changes):
-                probe_start = time.monotonic()
-                base = await asyncio.to_thread(base_routes, prepared)
-                probes = await run_probes(instance, spec, base, changed_route_paths(changes, prepared.app_dir))
-                grading.seconds["probes"] = time.monotonic() - probe_start
+            grading, probes = await run_grading(instance, spec, changes, alongside=probing)
         finally:
             await instance.close()
         tests = outcome(spec.tests, grading.tests)

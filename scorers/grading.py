@@ -4,10 +4,13 @@ harness's own command and the fixture's own ``node_modules``, ``tests/`` helpers
 
 from __future__ import annotations
 
+import asyncio
 import secrets
 import time
+from collections.abc import Awaitable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 from evals.node_tests import REPORTER, TestRun, parse_results
 from evals.sandbox.bwrap import WORKSPACE
@@ -19,7 +22,11 @@ NOT_REPLAYED = ("tests/", ".env")
 """Changes the grader ignores: the test helpers and environment are the fixture's, not the agent's."""
 REPORTER_PATH = "/tmp/.alloy-grading/reporter.mjs"
 PUSH_TIMEOUT = 120
+SCHEMA_FILE = "shared/schema.ts"
+T = TypeVar("T")
 TEST_TIMEOUT = 600
+TEST_CONCURRENCY = 2
+"""Test files run two at a time: they share a database but each creates its own rows."""
 
 
 @dataclass
@@ -70,7 +77,7 @@ async def run_hidden_tests(instance: Instance, spec: TaskSpec) -> TestRun:
     nonce = secrets.token_hex(16)
     run = await instance.session.exec(
         [
-            "node", "--env-file=.env", "--import", "tsx", "--test", "--test-concurrency=1",
+            "node", "--env-file=.env", "--import", "tsx", "--test", f"--test-concurrency={TEST_CONCURRENCY}",
             f"--test-reporter={REPORTER_PATH}", *spec.tests.files(),
         ],
         input=nonce.encode() + b"\n",
@@ -81,16 +88,25 @@ async def run_hidden_tests(instance: Instance, spec: TaskSpec) -> TestRun:
     return TestRun(tuple(results), run.returncode, run.stderr.decode(errors="replace")[-5000:])
 
 
-async def run_grading(instance: Instance, spec: TaskSpec, changes: ChangeSet) -> GradingRun:
-    """Applies the changes, pushes the schema and runs the hidden tests in ``instance``."""
+async def run_grading(
+    instance: Instance, spec: TaskSpec, changes: ChangeSet, alongside: Awaitable[T] | None = None
+) -> tuple[GradingRun, T | None]:
+    """Applies the changes, pushes the schema when the agent changed it, and runs the hidden tests in
+    ``instance``; ``alongside`` (e.g. the live probes) runs at the same time as the tests."""
     seconds: dict[str, float] = {}
     start = time.monotonic()
     await apply_changes(instance, changes)
     seconds["apply"] = time.monotonic() - start
+    push_ok, push_log = True, "schema unchanged: the golden database already has it"
+    if changes.get(SCHEMA_FILE) is not None:
+        start = time.monotonic()
+        push_ok, push_log = await push_schema(instance)
+        seconds["schema_push"] = time.monotonic() - start
     start = time.monotonic()
-    push_ok, push_log = await push_schema(instance)
-    seconds["schema_push"] = time.monotonic() - start
-    start = time.monotonic()
-    tests = await run_hidden_tests(instance, spec)
+    extra: T | None = None
+    if alongside is not None:
+        tests, extra = await asyncio.gather(run_hidden_tests(instance, spec), alongside)
+    else:
+        tests = await run_hidden_tests(instance, spec)
     seconds["tests"] = time.monotonic() - start
-    return GradingRun(tests=tests, schema_push=push_log, schema_push_ok=push_ok, seconds=seconds)
+    return GradingRun(tests=tests, schema_push=push_log, schema_push_ok=push_ok, seconds=seconds), extra
