@@ -49,7 +49,8 @@ def workspace_path(path: str) -> str | None:
     return path or None
 
 
-def _simple_commands(command: str) -> Iterator[list[str]]:
+def command_segments(command: str) -> Iterator[tuple[list[str], str]]:
+    """Each simple command's words with the separator that ends it (``|``, ``&&``, ``;``…; "" at the end)."""
     lexer = shlex.shlex(command, posix=True, punctuation_chars=";&|()<>")
     lexer.whitespace_split = True
     lexer.commenters = "#"
@@ -58,14 +59,19 @@ def _simple_commands(command: str) -> Iterator[list[str]]:
         for token in lexer:
             if token in _SEPARATORS:
                 if current:
-                    yield current
+                    yield current, token
                 current = []
             else:
                 current.append(token)
     except ValueError:  # unbalanced quotes: judge what was read so far
         pass
     if current:
-        yield current
+        yield current, ""
+
+
+def _simple_commands(command: str) -> Iterator[list[str]]:
+    for words, _separator in command_segments(command):
+        yield words
 
 
 def _operands(args: Sequence[str]) -> list[str]:
@@ -147,6 +153,17 @@ def shell_effect(command: str) -> ShellEffect:
     return effect
 
 
+def is_write_description(write: str) -> bool:
+    """Whether an entry of :attr:`ShellEffect.writes` names an operation ('git apply', 'npm install',
+    'sed -i') rather than a workspace path."""
+    name, _, rest = write.partition(" ")
+    if name == "git":
+        return rest in _GIT_WRITES
+    if name in ("npm", "pnpm", "yarn"):
+        return rest in _NPM_WRITES
+    return name in _SCRIPTED_READERS and rest == "-i"
+
+
 @dataclass
 class Preflight:
     read_at: dict[str, int | None]
@@ -167,6 +184,11 @@ class Preflight:
         lines = [f"{f}: read at step {step}" if step else f"{f}: never read" for f, step in self.read_at.items()]
         lines.append(f"first edit at step {self.first_edit[0]}: {self.first_edit[1]}" if self.first_edit else "no edit")
         return lines
+
+
+def tool_calls(messages: Sequence[ChatMessage]) -> Iterator[tuple[str, dict[str, object]]]:
+    """Every tool call of the transcript as (function, arguments), in order: step N is the N-th (1-based)."""
+    return _tool_calls(messages)
 
 
 def _tool_calls(messages: Sequence[ChatMessage]) -> Iterator[tuple[str, dict[str, object]]]:

@@ -72,26 +72,18 @@ def member_call(call: Node) -> tuple[Node | None, str] | None:
 
 
 # ---- Appended for the drizzle-only, pg-driver, schema-conventions, no-any and file-naming rules ----------
+# (uses string_value, defined in the next appended section)
 
 
-def string_value(node: Node | None) -> str | None:
-    """The value of a string literal or of a template string without substitutions; None for anything else."""
-    if node is None or node.type not in ("string", "template_string"):
-        return None
-    if any(child.type == "template_substitution" for child in node.named_children):
-        return None
-    return text(node)[1:-1]
-
-
-_WRAPPERS = frozenset(
+_VALUE_WRAPPERS = frozenset(
     {"parenthesized_expression", "await_expression", "non_null_expression", "as_expression", "satisfies_expression"}
 )
 
 
-def unwrap(node: Node | None) -> Node | None:
+def unwrap_value(node: Node | None) -> Node | None:
     """``node`` without the wrappers that do not change which value it is: ``(x)``, ``await x``, ``x!``,
     ``x as T``, ``x satisfies T``."""
-    while node is not None and node.type in _WRAPPERS:
+    while node is not None and node.type in _VALUE_WRAPPERS:
         node = node.named_children[0] if node.named_children else None
     return node
 
@@ -101,7 +93,7 @@ def callee(call: Node) -> tuple[Node | None, str] | None:
     ``await`` inside the callee; None for calls that are not ``obj.name(...)``."""
     if call.type != "call_expression":
         return None
-    function = unwrap(call.child_by_field_name("function"))
+    function = unwrap_value(call.child_by_field_name("function"))
     if function is None or function.type != "member_expression":
         return None
     return function.child_by_field_name("object"), text(function.child_by_field_name("property"))
@@ -131,3 +123,170 @@ def module_specifiers(root: Node) -> list[tuple[Node, str]]:
                 if value is not None:
                     found.append((node, value))
     return found
+
+
+# ---- appended: literals, functions and bindings (used by scorers/express.py and the handler rules) ----------
+
+FUNCTION_TYPES = frozenset(
+    {
+        "arrow_function",
+        "function_expression",
+        "function_declaration",
+        "generator_function",
+        "generator_function_declaration",
+        "method_definition",
+    }
+)
+
+_WRAPPERS = frozenset({"parenthesized_expression", "as_expression", "satisfies_expression", "non_null_expression"})
+
+
+def string_value(node: Node | None) -> str | None:
+    """The value of a string literal, or of a template literal without substitutions; None otherwise."""
+    if node is None or node.type not in ("string", "template_string"):
+        return None
+    if any(child.type == "template_substitution" for child in node.named_children):
+        return None
+    return "".join(text(child) for child in node.named_children)
+
+
+def unwrap(node: Node | None) -> Node | None:
+    """The expression inside parentheses, ``x as T``, ``x satisfies T`` and ``x!``."""
+    while node is not None and node.type in _WRAPPERS:
+        inner = [child for child in node.named_children if child.type != "comment"]
+        node = inner[0] if inner else None
+    return node
+
+
+def parameters(function: Node) -> list[Node]:
+    """The parameter nodes of a function (``required_parameter``, ``optional_parameter``, or the bare
+    identifier of ``req => ...``)."""
+    single = function.child_by_field_name("parameter")
+    if single is not None:
+        return [single]
+    params = function.child_by_field_name("parameters")
+    if params is None:
+        return []
+    return [p for p in params.named_children if p.type in ("required_parameter", "optional_parameter", "identifier")]
+
+
+def parameter_pattern(param: Node) -> Node:
+    """The binding of a parameter: an identifier, or an object/array pattern."""
+    if param.type == "identifier":
+        return param
+    return param.child_by_field_name("pattern") or param
+
+
+def parameter_type(param: Node) -> Node | None:
+    """The type written on a parameter (the node inside its ``: T`` annotation), if any."""
+    annotation = param.child_by_field_name("type") if param.type != "identifier" else None
+    if annotation is None:
+        return None
+    inner = [child for child in annotation.named_children if child.type != "comment"]
+    return inner[0] if inner else None
+
+
+def type_name(node: Node | None) -> str | None:
+    """The last name of a type reference: ``Request`` for ``Request``, ``express.Request`` or ``Request<P>``."""
+    if node is None:
+        return None
+    if node.type == "generic_type":
+        node = node.child_by_field_name("name")
+    if node is not None and node.type == "nested_type_identifier":
+        node = node.child_by_field_name("name")
+    return text(node) if node is not None and node.type == "type_identifier" else None
+
+
+def enclosing(node: Node, types: frozenset[str] | set[str]) -> Node | None:
+    """The nearest proper ancestor of ``node`` whose type is in ``types``."""
+    current = node.parent
+    while current is not None and current.type not in types:
+        current = current.parent
+    return current
+
+
+def pattern_names(pattern: Node) -> set[str]:
+    """Names a binding pattern introduces (``x``, ``{ a, b: c, ...d }``, ``[e, f = 1]``)."""
+    if pattern.type == "identifier":
+        return {text(pattern)}
+    names: set[str] = set()
+    for node in walk(pattern):
+        if node.type == "shorthand_property_identifier_pattern":
+            names.add(text(node))
+        elif node.type == "identifier" and node.parent is not None:
+            field = _field_of(node)
+            if node.parent.type == "pair_pattern" and field == "key":
+                continue
+            if node.parent.type in ("assignment_pattern", "object_assignment_pattern") and field == "right":
+                continue
+            names.add(text(node))
+    return names
+
+
+def _field_of(node: Node) -> str | None:
+    parent = node.parent
+    if parent is None:
+        return None
+    for index, child in enumerate(parent.children):
+        if child.id == node.id:
+            return parent.field_name_for_child(index)
+    return None
+
+
+_SCOPES = frozenset({"statement_block", "program", "class_body", "switch_body"}) | FUNCTION_TYPES
+
+
+def binding_of(identifier: Node) -> Node | None:
+    """The ``variable_declarator`` that binds ``identifier``'s name where it is used: the last declarator
+    before the use whose block encloses the use (a lexical approximation: hoisting and shadowing by
+    parameters are not modelled). None for parameters, imports and unknown names."""
+    name = text(identifier)
+    scope = enclosing(identifier, _SCOPES)
+    while scope is not None:
+        found: Node | None = None
+        for node in walk(scope):
+            if node.start_byte >= identifier.start_byte:
+                break
+            if node.type != "variable_declarator" or enclosing(node, _SCOPES) is None:
+                continue
+            if not _same_scope(node, scope):
+                continue
+            target = node.child_by_field_name("name")
+            if target is not None and name in pattern_names(target):
+                found = node
+        if found is not None:
+            return found
+        if scope.type in FUNCTION_TYPES and any(name in pattern_names(parameter_pattern(p)) for p in parameters(scope)):
+            return None
+        scope = enclosing(scope, _SCOPES)
+    return None
+
+
+def _same_scope(declarator: Node, scope: Node) -> bool:
+    """Whether the nearest block around ``declarator`` is ``scope`` (or the body block of ``scope``)."""
+    block = enclosing(declarator, _SCOPES)
+    if block is None:
+        return False
+    if block.id == scope.id:
+        return True
+    return scope.type in FUNCTION_TYPES and block.parent is not None and block.parent.id == scope.id
+
+
+def top_level_function(root: Node, name: str) -> Node | None:
+    """A function named ``name`` declared at the top of a file: ``function name() {}`` or
+    ``const name = (...) => ...`` / ``= function ...`` (exported or not)."""
+    for child in root.named_children:
+        node = child.child_by_field_name("declaration") if child.type == "export_statement" else child
+        if node is None:
+            continue
+        if node.type in ("function_declaration", "generator_function_declaration"):
+            if text(node.child_by_field_name("name")) == name:
+                return node
+        elif node.type in ("lexical_declaration", "variable_declaration"):
+            for declarator in node.named_children:
+                if declarator.type != "variable_declarator" or text(declarator.child_by_field_name("name")) != name:
+                    continue
+                value = unwrap(declarator.child_by_field_name("value"))
+                if value is not None and value.type in FUNCTION_TYPES:
+                    return value
+    return None

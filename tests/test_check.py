@@ -18,10 +18,10 @@ VIOLATIONS = """\
 import type { Request, Response } from "express";
 import { pool } from "./db";
 
-export async function statusReport(req: Request, res: Response): Promise<void> {
-  const payload = req.body as any;
+export async function statusReport(_req: Request, res: Response): Promise<void> {
+  const started = Date.now() as any;
   const rows = await pool.query("SELECT 1");
-  if (!payload) {
+  if (!started) {
     res.status(500).json({ message: "x" });
     return;
   }

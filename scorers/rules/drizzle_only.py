@@ -24,7 +24,7 @@ _FUNCTIONS = frozenset({"arrow_function", "function_expression", "function"})
 
 def _terminal_name(node: Node | None) -> str | None:
     """``pool`` for ``pool``, ``this.pool``, ``(await x).pool``, ``pool!``; None for calls and the like."""
-    node = ts.unwrap(node)
+    node = ts.unwrap_value(node)
     if node is None:
         return None
     if node.type == "identifier":
@@ -62,7 +62,7 @@ def _bindings(root: Node) -> tuple[set[str], set[str], set[str]]:
             if name is None or name.type != "identifier":
                 continue
             typed = _type_name(node.child_by_field_name("type"))
-            value = ts.unwrap(node.child_by_field_name("value"))
+            value = ts.unwrap_value(node.child_by_field_name("value"))
             if typed in _PG_TYPES or _is_raw_client(value) or _is_connect(value):
                 pg_names.add(ts.text(name))
             elif typed in _DB_TYPES or (value is not None and _plain_call_name(value) == "drizzle"):
@@ -111,7 +111,7 @@ def _is_connect(node: Node | None) -> bool:
 def _is_sql_text(node: Node | None, sql_names: set[str]) -> bool:
     """A first argument that is SQL text: a string, a template string, a ``sql`...``` template, or a pg
     query config ``{ text: ... }``."""
-    node = ts.unwrap(node)
+    node = ts.unwrap_value(node)
     if node is None:
         return False
     if node.type in ("string", "template_string"):
