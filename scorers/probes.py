@@ -65,8 +65,13 @@ def base_routes(prepared: PreparedFixture) -> list[dict[str, Any]]:
 
 
 def changed_route_paths(changes: ChangeSet, template: Path) -> list[str]:
-    """Paths of routes registered on lines the agent changed (filled in by the static route finder)."""
-    return []
+    """Full paths of the routes registered on lines the agent added or changed (static route table), so that
+    the probe also calls changed pre-existing routes; new routes it finds by itself in the running app."""
+    from scorers.rules.auth_required import changed_routes
+    from scorers.rules.context import RuleContext
+
+    ctx = RuleContext(changes=changes, template=template)
+    return sorted({path for entry in changed_routes(ctx) if entry.prefixes is not None for path in entry.paths})
 
 
 def _key(route: dict[str, Any]) -> str:
