@@ -92,7 +92,29 @@ def validate_scorers(live: bool = True) -> ScorerValidation:
         ]
     report.cases = len(labelled)
     report.per_rule = confusion(labelled)
+    report.problems += coverage_gaps(load_corpus())
     return report
+
+
+MIN_VIOLATIONS, MIN_NEAR_MISSES = 3, 2
+
+
+def coverage_gaps(cases: list[CorpusCase]) -> list[str]:
+    """Rules with fewer than 3 labeled violations or 2 near-misses of their own (a rule proven on fewer
+    examples than that is not proven)."""
+    from scorers.rules import RULES
+
+    gaps = []
+    for rule_id in sorted([*RULES, "preflight"]):
+        own = [c for c in cases if c.rule == rule_id]
+        violations = sum(c.kind == "violation" for c in own)
+        near_misses = sum(c.kind == "near-miss" for c in own)
+        if violations < MIN_VIOLATIONS or near_misses < MIN_NEAR_MISSES:
+            gaps.append(
+                f"{rule_id}: {violations} violation(s) and {near_misses} near-miss(es) labeled; "
+                f"at least {MIN_VIOLATIONS} and {MIN_NEAR_MISSES} needed"
+            )
+    return gaps
 
 
 def render(report: ScorerValidation) -> str:
