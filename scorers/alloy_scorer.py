@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from pathlib import Path
 from typing import Any
 
 from inspect_ai.scorer import Score, Scorer, Target, mean, scorer, stderr
@@ -21,7 +22,7 @@ from evals.sandbox.instance import Instance
 from evals.sandbox.provider import AlloySandboxConfig, AlloySandboxEnvironment, prepared_templates
 from evals.task_spec import TASKS_DIR, TaskSpec, load_task
 from scorers.changes import ChangeSet, capture, unified_diff
-from scorers.grading import run_grading
+from scorers.grading import GradingRun, run_grading
 from scorers.probes import ProbeReport, base_routes, changed_route_paths, run_probes
 from scorers.process import preflight
 from scorers.report import TITLES, find_sections
@@ -123,6 +124,22 @@ def grade(
     return values, metadata, _explain(values, tests, rules, sections.missing, process.evidence())
 
 
+async def grade_in_sandbox(
+    spec: TaskSpec, prepared: PreparedFixture, golden: Path, config: AlloySandboxConfig, changes: ChangeSet
+) -> tuple[GradingRun, ProbeReport | None]:
+    """The agent's changes in a fresh grading sandbox: hidden tests, and the live probes beside them when
+    the agent changed server or shared code."""
+    instance = await Instance.start(prepared.app_dir, golden, config.resolved_mode(), config.agent_uid())
+    probing = None
+    if any(c.path.startswith(("server/", "shared/")) for c in changes.changes):
+        base = await asyncio.to_thread(base_routes, prepared)
+        probing = run_probes(instance, spec, base, changed_route_paths(changes, prepared.app_dir))
+    try:
+        return await run_grading(instance, spec, changes, alongside=probing)
+    finally:
+        await instance.close()
+
+
 @scorer(metrics={name: [mean(), stderr()] for name in METRICS})
 def alloy_scorer(sandbox_config: AlloySandboxConfig | dict[str, Any] | None = None) -> Scorer:
     """Grades a Backend Worker sample: resolved, compliant, report_complete, preflight, strict_success.
@@ -137,15 +154,7 @@ def alloy_scorer(sandbox_config: AlloySandboxConfig | dict[str, Any] | None = No
         prepared, golden = await prepared_templates(config)
         changes = await obtain_changes(state, prepared)
         started = time.monotonic()
-        instance = await Instance.start(prepared.app_dir, golden, config.resolved_mode(), config.agent_uid())
-        probing = None
-        if any(c.path.startswith(("server/", "shared/")) for c in changes.changes):
-            base = await asyncio.to_thread(base_routes, prepared)
-            probing = run_probes(instance, spec, base, changed_route_paths(changes, prepared.app_dir))
-        try:
-            grading, probes = await run_grading(instance, spec, changes, alongside=probing)
-        finally:
-            await instance.close()
+        grading, probes = await grade_in_sandbox(spec, prepared, golden, config, changes)
         tests = outcome(spec.tests, grading.tests)
         values, metadata, explanation = grade(spec, prepared, changes, state, tests, probes)
         metadata["grading"] = {

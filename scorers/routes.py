@@ -76,23 +76,17 @@ def _covers(prefix: str, path: str) -> bool:
     return not prefix or path == prefix or path.startswith(prefix + "/")
 
 
-def _local_guard(route: express.Route, root: Node) -> bool:
+def _local_guard(route: express.Route, root: Node, uses: list[express.Mount]) -> bool:
     """``isAuthenticated`` among the route's handlers, or given to its receiver earlier in the file."""
     if guarded_handlers(express.expanded_handlers(route, root)):
         return True
-    start = route.call.start_byte
-    for node in ts.walk(root):
-        call = ts.member_call(node)
-        if call is None or call[1] != "use" or call[0] is None or node.start_byte >= start:
-            continue
-        if ts.text(call[0]) != route.receiver:
-            continue
-        args = ts.call_arguments(node)
-        prefix = ts.string_value(args[0]) if args else None
-        handlers = args[1:] if prefix is not None else args
-        if guarded_handlers(handlers) and _covers(prefix or "", route.path):
-            return True
-    return False
+    return any(
+        use.receiver == route.receiver
+        and use.call.start_byte < route.call.start_byte
+        and guarded_handlers(use.handlers)
+        and _covers(use.prefix, route.path)
+        for use in uses
+    )
 
 
 def _imports(root: Node) -> dict[str, tuple[str, str]]:
@@ -179,26 +173,15 @@ def route_table(sources: Mapping[str, str]) -> list[TableRoute]:
     table = []
     for path, root in trees.items():
         for route in express.routes(root):
-            guarded = _local_guard(route, root)
+            guarded = _local_guard(route, root, mounts[path])
             if route.receiver == "app":
                 prefixes: list[str] | None = [""]
-                guarded = guarded or _app_guard(route, mounts[path])
             else:
                 owner = _enclosing_function_name(route.call)
                 prefixes, mount_guard = _router_prefixes(path, route.receiver, owner, trees, mounts, imports)
                 guarded = guarded or mount_guard
             table.append(TableRoute(path, route, tuple(prefixes) if prefixes is not None else None, guarded))
     return table
-
-
-def _app_guard(route: express.Route, mounts: list[express.Mount]) -> bool:
-    return any(
-        m.receiver == "app"
-        and m.call.start_byte < route.call.start_byte
-        and guarded_handlers(m.handlers)
-        and _covers(m.prefix, route.path)
-        for m in mounts
-    )
 
 
 def _router_prefixes(
@@ -246,6 +229,12 @@ def tree_sources(template: Path, overrides: Mapping[str, str | None], folder: st
         else:
             sources[path] = text
     return sources
+
+
+@lru_cache(maxsize=8)
+def base_table(template: Path, folder: str = "server") -> tuple[TableRoute, ...]:
+    """The route table of the unchanged template (cached: the template never changes)."""
+    return tuple(route_table(dict(_template_sources(template, folder))))
 
 
 @lru_cache(maxsize=8)

@@ -4,7 +4,7 @@ is public (the task lists it, or it was a public route of the fixture already)."
 from __future__ import annotations
 
 from scorers import ts
-from scorers.routes import TableRoute, route_table, tree_sources
+from scorers.routes import TableRoute, base_table, route_table, tree_sources
 from scorers.rules import RuleResult, failed, not_applicable, passed, rule
 from scorers.rules.context import RuleContext
 
@@ -26,7 +26,7 @@ def changed_routes(ctx: RuleContext) -> list[TableRoute]:
 
 def public_keys(ctx: RuleContext) -> set[str]:
     """The task's public routes and the fixture's own unguarded routes (which stay public when changed)."""
-    own = {key for r in route_table(tree_sources(ctx.template, {})) if not r.guarded for key in r.keys}
+    own = {key for r in base_table(ctx.template) if not r.guarded for key in r.keys}
     return own | set(ctx.spec.rules.public_routes if ctx.spec else [])
 
 
