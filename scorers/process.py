@@ -3,13 +3,15 @@
 The transcript's tool calls are read in order. A file counts as read when ``text_editor`` views it or a
 shell command prints it (``cat``, ``head``, ``tail``, ``less``, ``more``, ``nl``, ``bat``, ``sed -n``, ``awk``).
 The first edit is the first ``text_editor`` create / str_replace / insert / undo_edit in the workspace,
-or the first shell command that writes there (a redirect, ``sed -i``, ``tee``, ``mv``/``cp``/``rm``/``touch``,
-``git apply``/``checkout``/``reset``/``restore``, ``patch``, ``npm install``). Commands are split with
-``shlex``; an edit hidden inside an interpreter (``node -e``, ``python -c``) is not recognised.
+or the first shell command that writes there (a redirect, ``sed -i``, ``tee``, the destination of
+``cp``/``mv``/``ln`` and what ``mv`` moves away, ``rm``/``touch``, ``git apply``/``checkout``/``reset``/``restore``,
+``patch``, ``npm install``). Copying a workspace file out (``cp server/x.ts /tmp/``) only reads it. Commands are
+split with ``shlex``; an edit hidden inside an interpreter (``node -e``, ``python -c``) is not recognised.
 """
 
 from __future__ import annotations
 
+import posixpath
 import re
 import shlex
 from collections.abc import Iterator, Sequence
@@ -29,7 +31,8 @@ PREFLIGHT_FILES = (
 WORKSPACE = "/workspace"
 _READERS = {"cat", "head", "tail", "less", "more", "nl", "bat", "batcat", "tac", "view"}
 _SCRIPTED_READERS = {"sed", "awk"}  # first operand is the script
-_WRITERS = {"mv", "cp", "rm", "touch", "tee", "patch", "install", "ln", "truncate", "dd"}
+_WRITERS = {"rm", "touch", "tee", "patch", "truncate", "dd"}
+_COPIERS = {"mv", "cp", "install", "ln"}
 _GIT_WRITES = {"apply", "checkout", "reset", "restore", "stash", "am", "merge", "rebase", "cherry-pick", "switch"}
 _NPM_WRITES = {"install", "i", "add", "uninstall", "remove", "rm", "update", "ci"}
 _SEPARATORS = {";", "&&", "||", "|", "&", "|&", "\n", "(", ")"}
@@ -104,6 +107,24 @@ def _script_files(args: Sequence[str]) -> list[str]:
     return files
 
 
+def _copy_writes(name: str, operands: list[str]) -> list[str]:
+    """Workspace paths a ``cp``/``mv``/``ln``/``install`` writes: its destination (the last operand; when that
+    ends with ``/`` or follows several sources it is a directory, and the sources' names inside it are
+    written), and for ``mv`` also its sources, which it removes. A source copied out of the workspace
+    (``cp server/x.ts /tmp/``) is read, not written."""
+    if len(operands) < 2:
+        written = operands
+    else:
+        *sources, target = operands
+        if name != "install" and (target.endswith("/") or len(sources) > 1):
+            written = [posixpath.join(target, posixpath.basename(source.rstrip("/"))) for source in sources]
+        else:
+            written = [target]
+        if name == "mv":
+            written = sources + written
+    return [p for w in written if (p := workspace_path(w))]
+
+
 @dataclass
 class ShellEffect:
     reads: list[str] = field(default_factory=list)
@@ -142,10 +163,10 @@ def shell_effect(command: str) -> ShellEffect:
                 effect.writes += files or [f"{name} -i"]
             else:
                 effect.reads += files
+        elif name in _COPIERS:
+            effect.writes += _copy_writes(name, _operands(args))
         elif name in _WRITERS:
-            targets = [p for a in _operands(args) if (p := workspace_path(a))]
-            if targets:
-                effect.writes += targets[-1:] if name in ("mv", "cp", "install", "ln") else targets
+            effect.writes += [p for a in _operands(args) if (p := workspace_path(a))]
         elif name == "git" and args and args[0] in _GIT_WRITES:
             effect.writes.append(f"git {args[0]}")
         elif name in ("npm", "pnpm", "yarn") and args and args[0] in _NPM_WRITES:
@@ -180,9 +201,28 @@ class Preflight:
     def passed(self) -> bool:
         return all(self.read_before_edit.values())
 
+    @property
+    def fraction(self) -> float:
+        """Partial credit: the share of the seven files read before the first edit."""
+        return sum(self.read_before_edit.values()) / len(self.read_at)
+
+    @property
+    def order(self) -> list[str]:
+        """The pre-flight files that were read, in the order of their first reading."""
+        read = [(step, f) for f, step in self.read_at.items() if step is not None]
+        return [f for _, f in sorted(read, key=lambda pair: pair[0])]
+
     def evidence(self) -> list[str]:
-        lines = [f"{f}: read at step {step}" if step else f"{f}: never read" for f, step in self.read_at.items()]
+        late = self.first_edit[0] if self.first_edit else None
+        lines = []
+        for f, step in self.read_at.items():
+            if step is None:
+                lines.append(f"{f}: never read")
+            else:
+                after = " (after the first edit)" if late is not None and step >= late else ""
+                lines.append(f"{f}: read at step {step}{after}")
         lines.append(f"first edit at step {self.first_edit[0]}: {self.first_edit[1]}" if self.first_edit else "no edit")
+        lines.append(f"read order: {', '.join(self.order) or 'none'}; {self.fraction:.0%} read before the first edit")
         return lines
 
 

@@ -7,15 +7,13 @@ from typing import Any
 import pytest
 
 from scorers.corpus import transcript_messages
+from scorers.shell import split_heredocs
+from scorers.sql import raw_sql, sql_statements, statement_kind
 from scorers.transcript import (
     Finding,
     package_installs,
     package_name,
     package_runs,
-    raw_sql,
-    split_heredocs,
-    sql_statements,
-    statement_kind,
     workspace_writes,
 )
 
@@ -391,7 +389,10 @@ def test_editor_write_evidence_line() -> None:
         ("echo hi >> server/notes.ts", ("server/notes.ts",)),
         ("sed -i 's/a/b/' server/routes.ts shared/schema.ts", ("server/routes.ts", "shared/schema.ts")),
         ("cp /tmp/x.ts server/replit_integrations/auth/x.ts", ("server/replit_integrations/auth/x.ts",)),
-        ("mv server/a.ts server/b.ts", ("server/b.ts",)),
+        ("mv server/a.ts server/b.ts", ("server/a.ts", "server/b.ts")),
+        ("mv client/src/pages/x.tsx /tmp/", ("client/src/pages/x.tsx",)),
+        ("cp /tmp/a.ts /tmp/b.ts server/services", ("server/services/a.ts", "server/services/b.ts")),
+        ("cd /tmp && cp x.ts /workspace/server/", ("server/x.ts",)),
         ("touch server/models/a.ts && rm server/models/b.ts", ("server/models/a.ts", "server/models/b.ts")),
         ("cat > server/x.ts <<'EOF'\nconst a = b > c;\nif (x) { y >> z; }\nEOF", ("server/x.ts",)),
         ("cat <<EOF | tee client/src/y.ts\nexport {};\nEOF", ("client/src/y.ts",)),
@@ -413,6 +414,9 @@ def test_shell_writes(command: str, paths: tuple[str, ...]) -> None:
         "cat server/routes.ts",
         "npm install date-fns",
         "git checkout -- client/src/x.tsx",
+        "cp client/src/pages/book.tsx /tmp/book.tsx",
+        "cp -r server/replit_integrations /tmp/",
+        "cd server/replit_integrations/auth && cp routes.ts /tmp/routes.ts && cd /tmp && sed -i 's/a/b/' routes.ts",
         "ls > /dev/null",
         "echo x > ../outside.txt",
         "cd /workspace/server && echo x > ../../etc/motd",

@@ -1,4 +1,4 @@
-"""``no-new-deps``: no package is added to package.json or to the lockfile."""
+"""``no-new-deps``: no package is added to package.json or to the lockfile, and none is installed."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import json
 
 from scorers.rules import RuleResult, failed, passed, rule
 from scorers.rules.context import RuleContext
+from scorers.transcript import package_installs, package_runs
 
 _SECTIONS = ("dependencies", "devDependencies", "optionalDependencies", "peerDependencies")
 
@@ -32,13 +33,34 @@ def _locked(lock: dict[str, object]) -> set[str]:
     return {key for key in packages if key} if isinstance(packages, dict) else set()
 
 
+def _local_packages(ctx: RuleContext) -> set[str]:
+    """Packages the fixture declares and binaries it already has in ``node_modules/.bin`` (``tsx``, ``tsc``)."""
+    names = {key.split(".", 1)[1] for key in _declared(_json(ctx.before("package.json")))}
+    bin_dir = ctx.template / "node_modules" / ".bin"
+    return names | ({entry.name for entry in bin_dir.iterdir()} if bin_dir.is_dir() else set())
+
+
 @rule("no-new-deps", "no new npm dependencies")
 def no_new_deps(ctx: RuleContext) -> RuleResult:
-    """Fails when package.json declares a package the fixture did not, or the lockfile gains a package.
+    """Fails for each of these:
 
-    Version changes of existing packages and removed packages are not new dependencies (other rules and the
-    hidden tests see their effect). Changes to node_modules are never part of the change set: the grader
-    runs with the fixture's own node_modules, so an installed-only package fails the tests instead.
+    - package.json declares a package the fixture did not (in dependencies, devDependencies,
+      optionalDependencies or peerDependencies);
+    - package-lock.json gains a package entry;
+    - the transcript installs a named package (:func:`scorers.transcript.package_installs`: ``npm install
+      <pkg>`` and its aliases, ``pnpm add``, ``yarn add``, ``yarn global add``, ``bun add``), project-local or
+      global (``-g``), even when it was uninstalled later or the final diff no longer shows it (the agent
+      still reached for a package). One evidence line per install command. An install whose packages the
+      fixture already declares (``npm install zod``) adds nothing new: it is listed in the evidence, and a
+      version change it makes is judged like any other (not a new dependency).
+
+    Not a new dependency: version changes of existing packages, removed packages, plain ``npm install`` /
+    ``npm ci`` (they install what the lockfile already lists) and ``npm run …``. Package *runs* (``npx``,
+    ``npm exec``, ``pnpm dlx``, ``yarn dlx``, ``bunx``) do not fail either: they fetch and run a tool once
+    without adding anything the app can import or that package.json or the lockfile record, and ``npx tsc``
+    or ``npx drizzle-kit`` just run binaries the fixture already has; runs of packages the fixture does not
+    have are listed in the evidence of a pass. Changes to node_modules are never part of the change set: the
+    grader runs with the fixture's own node_modules, so an installed-only package fails the tests as well.
     """
     evidence = []
     manifest = ctx.changes.get("package.json")
@@ -51,6 +73,16 @@ def no_new_deps(ctx: RuleContext) -> RuleResult:
         evidence += [f"package-lock.json: + {key}" for key in added[:20]]
         if len(added) > 20:
             evidence.append(f"package-lock.json: ... {len(added) - 20} more")
+    declared = {key.split(".", 1)[1] for key in _declared(_json(ctx.before("package.json")))}
+    installs = package_installs(ctx.messages)
+    evidence += [f.describe() for f in installs if f.kind == "global" or not set(f.items) <= declared]
     if evidence:
         return failed("no-new-deps", evidence)
-    return passed("no-new-deps", "package.json and package-lock.json declare no new package")
+    runs = package_runs(ctx.messages, _local_packages(ctx)) if ctx.messages else []
+    return passed(
+        "no-new-deps",
+        "package.json and package-lock.json declare no new package",
+        *(["transcript: no new package installed"] if ctx.messages else []),
+        *(f"already a dependency: {f.describe()}" for f in installs),
+        *(f"not an install: {finding.describe()}" for finding in runs),
+    )

@@ -1,5 +1,6 @@
-"""``drizzle-only`` (static part): changed code reaches the database through Drizzle's query builder, never
-with SQL text run directly (``pool.query``, ``client.query``, ``db.execute``, ``sql.raw``, a second pool)."""
+"""``drizzle-only`` (static and transcript part): changed code reaches the database through Drizzle's query
+builder, never with SQL text run directly (``pool.query``, ``client.query``, ``db.execute``, ``sql.raw``, a
+second pool), and the agent does not change the database's schema or data by hand (``psql``, one-off scripts)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from scorers import ts
 from scorers.rules import RuleResult, failed, not_applicable, passed, rule
 from scorers.rules.context import RuleContext
 from scorers.rules.pg_driver import CODE_SUFFIXES
+from scorers.sql import raw_sql
 
 _PG_NAME = re.compile(r"^(pool|client|conn|connection|\$client)$|[a-z0-9](Pool|Client|Conn|Connection)$")
 """Receivers taken for node-postgres pools and clients by name: ``pool``, ``client``, ``pgPool``, ``db.$client``."""
@@ -169,10 +171,19 @@ def drizzle_only(ctx: RuleContext) -> RuleResult:
     builder's own ``.execute()`` at the end of a chain (``db.select().from(t).execute()``) and a prepared
     statement's ``.execute({ id })``; the relational API ``db.query.table.findMany()``; ``req.query``.
     Untouched pre-existing lines are not the agent's.
+
+    Also fails for each SQL run in the transcript (:func:`scorers.sql.raw_sql`: ``psql`` with ``-c``, ``-f``,
+    a heredoc or a pipe, or raw SQL in a one-off ``node``/``tsx`` script) of kind ``write``: a statement that
+    changes schema or data (INSERT, UPDATE, DELETE, CREATE, ALTER, DROP, TRUNCATE, …), which must go through
+    ``shared/schema.ts`` + ``db:push`` and the query builder instead, even when the code diff is clean.
+    Runs that only read (SELECT, ``\\d``…) never fail: looking at the database is fine. Runs whose SQL the
+    transcript does not show (``psql -f`` of a file it never wrote, a query built at run time) are not judged;
+    a pass lists them as ``not judged: …``. Not applicable when no code file changed and no SQL was run.
     """
     files = ctx.changed_files(CODE_SUFFIXES)
-    if not files:
-        return not_applicable("drizzle-only", "no code file changed")
+    runs = raw_sql(ctx.messages)
+    if not files and not runs:
+        return not_applicable("drizzle-only", "no code file changed and no SQL run in the transcript")
     violations = []
     for change in files:
         changed = ctx.changed_lines(change.path)
@@ -180,6 +191,12 @@ def drizzle_only(ctx: RuleContext) -> RuleResult:
         for node, why in direct_sql(root, change.path):
             if changed.intersection(ts.lines(node)):
                 violations.append(f"{change.path}:{node.start_point[0] + 1}: {ts.snippet(node)} ({why})")
+    violations += [run.describe() for run in runs if run.kind == "write"]
     if violations:
         return failed("drizzle-only", violations)
-    return passed("drizzle-only", f"{len(files)} changed code file(s): no direct SQL on changed lines")
+    evidence = [f"{len(files)} changed code file(s): no direct SQL on changed lines"] if files else []
+    reads = sum(run.kind == "read" for run in runs)
+    if reads:
+        evidence.append(f"transcript: {reads} SQL run(s) that only read")
+    evidence += [f"not judged: {run.describe()}" for run in runs if run.kind == "unknown"]
+    return passed("drizzle-only", *evidence)
