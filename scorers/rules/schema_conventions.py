@@ -37,7 +37,7 @@ def maps_by_name(key: str, column: str) -> bool:
     return camelize(column) == key or snakify(key) == column
 
 
-def _definer(call: Node, names: set[str]) -> str | None:
+def table_definer(call: Node, names: set[str]) -> str | None:
     """``pgTable`` for ``pgTable(...)`` / ``pgTable.withRLS(...)`` (through import aliases), else None."""
     function = call.child_by_field_name("function")
     if function is not None and function.type == "member_expression":
@@ -48,7 +48,7 @@ def _definer(call: Node, names: set[str]) -> str | None:
     return name if name in names else None
 
 
-def _aliases(root: Node) -> dict[str, str]:
+def pgtable_aliases(root: Node) -> dict[str, str]:
     """Local name → Drizzle name for the definers (``import { pgTable as table }`` maps table → pgTable)."""
     names = {name: name for name in DB_OBJECTS | OTHER_TABLES}
     for node in ts.walk(root):
@@ -59,7 +59,7 @@ def _aliases(root: Node) -> dict[str, str]:
     return names
 
 
-def _builder(value: Node) -> Node | None:
+def column_builder(value: Node) -> Node | None:
     """The column builder call at the root of a chain: ``varchar("x")`` in ``varchar("x").notNull()``."""
     node = ts.unwrap_value(value)
     while node is not None and node.type == "call_expression":
@@ -73,7 +73,7 @@ def _builder(value: Node) -> Node | None:
     return None
 
 
-def _columns(table: Node) -> Node | None:
+def columns_object(table: Node) -> Node | None:
     """The columns object of ``pgTable(name, { ... })`` or ``pgTable(name, (t) => ({ ... }))``."""
     args = ts.call_arguments(table)
     columns = args[1] if len(args) > 1 else None
@@ -86,7 +86,7 @@ def column_problems(pair: Node) -> list[str]:
     """What is wrong with one ``key: builder("db_name")...`` column (empty when it is fine or not a column)."""
     key_node = pair.child_by_field_name("key")
     key = ts.string_value(key_node) if key_node is not None and key_node.type == "string" else ts.text(key_node)
-    builder = _builder(pair.child_by_field_name("value")) if key_node is not None else None
+    builder = column_builder(pair.child_by_field_name("value")) if key_node is not None else None
     if builder is None or key_node is None or key_node.type == "computed_property_name":
         return []
     args = ts.call_arguments(builder)
@@ -108,10 +108,10 @@ def column_problems(pair: Node) -> list[str]:
 
 def _schema_findings(root: Node, changed: frozenset[int], path: str) -> tuple[list[str], int]:
     """Violations and the number of names checked in ``shared/schema.ts``."""
-    names = _aliases(root)
+    names = pgtable_aliases(root)
     violations, checked = [], 0
     for node in ts.walk(root):
-        definer = _definer(node, set(names)) if node.type == "call_expression" else None
+        definer = table_definer(node, set(names)) if node.type == "call_expression" else None
         if definer is None:
             continue
         args = ts.call_arguments(node)
@@ -121,7 +121,7 @@ def _schema_findings(root: Node, changed: frozenset[int], path: str) -> tuple[li
             if not SNAKE.match(name):
                 line = args[0].start_point[0] + 1
                 violations.append(f"{path}:{line}: {ts.snippet(node, 80)} ({name!r} is not snake_case)")
-        columns = _columns(node) if names[definer] == "pgTable" else None
+        columns = columns_object(node) if names[definer] == "pgTable" else None
         for pair in columns.named_children if columns is not None else []:
             if pair.type != "pair" or not changed.intersection(ts.lines(pair)):
                 continue
@@ -177,11 +177,15 @@ def schema_conventions(ctx: RuleContext) -> RuleResult:
             violations += found
             checked += count
             continue
-        names = _aliases(root)
+        names = pgtable_aliases(root)
         for node in ts.walk(root):
-            if node.type == "call_expression" and _definer(node, set(names)) and changed.intersection(ts.lines(node)):
+            if (
+                node.type == "call_expression"
+                and table_definer(node, set(names))
+                and changed.intersection(ts.lines(node))
+            ):
                 applicable = True
-                why = f"{_definer(node, set(names))} outside {SCHEMA_FILE}"
+                why = f"{table_definer(node, set(names))} outside {SCHEMA_FILE}"
                 violations.append(f"{change.path}:{node.start_point[0] + 1}: {ts.snippet(node, 80)} ({why})")
     if violations:
         return failed("schema-conventions", violations)
