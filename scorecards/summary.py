@@ -6,7 +6,11 @@ JSON shape (stable; users script on it)::
 
     {"groups": [{"model", "prompt", "n", "errors", "metrics": {name: mean}}],
      "samples": [{"model", "prompt", "task_id", "epoch", "resolved", "compliant", "report_complete",
-                  "preflight", "strict_success", "rules": {rule_id: 1 | 0 | null}}]}
+                  "preflight", "strict_success", "report_sections", "report_f1", "preflight_fraction",
+                  "rules": {rule_id: 1 | 0 | null}}]}
+
+The first five metrics are 0/1 per sample; ``report_sections``, ``report_f1`` and ``preflight_fraction``
+are fractions in 0..1.
 """
 
 from __future__ import annotations
@@ -49,7 +53,7 @@ def sample_rows(paths: Iterable[str | Path]) -> tuple[list[dict[str, Any]], list
             rows.append(
                 {
                     **base,
-                    **{name: int(score.value.get(name, 0)) for name in METRICS},  # type: ignore[union-attr]
+                    **{name: float(score.value.get(name, 0)) for name in METRICS},  # type: ignore[union-attr]
                     "rules": {
                         rule_id: {"pass": 1, "fail": 0}.get(r["verdict"]) for rule_id, r in sorted(rules.items())
                     },
@@ -83,10 +87,11 @@ def to_markdown(card: dict[str, Any]) -> str:
         lines.append("| " + " | ".join(cells + [_fmt(g["metrics"][m]) for m in METRICS]) + " |")
     if card["samples"]:
         rule_ids = sorted({rule for s in card["samples"] for rule in s["rules"]})
-        lines += ["", "| model | task | epoch | " + " | ".join(METRICS) + " | failed rules |", "|" + "---|" * 9]
+        lines += ["", "| model | task | epoch | " + " | ".join(METRICS) + " | failed rules |"]
+        lines.append("|" + "---|" * (len(METRICS) + 4))
         for s in card["samples"]:
             failed = [rule for rule in rule_ids if s["rules"].get(rule) == 0]
-            values = [str(s[m]) for m in METRICS]
+            values = [f"{s[m]:g}" for m in METRICS]
             lines.append(
                 f"| {s['model']} | {s['task_id']} | {s['epoch']} | "
                 + " | ".join(values)

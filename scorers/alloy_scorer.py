@@ -25,12 +25,24 @@ from scorers.changes import ChangeSet, capture, unified_diff
 from scorers.grading import GradingRun, run_grading
 from scorers.probes import ProbeReport, base_routes, changed_route_paths, run_probes
 from scorers.process import preflight
-from scorers.report import TITLES, find_sections
+from scorers.report_score import ReportScore, score_report
 from scorers.rules import RuleResult, evaluate
 from scorers.rules.context import RuleContext
 from scorers.test_outcome import TestOutcome, outcome
+from scorers.truth import ReportTruth, report_truth
 
-METRICS = ("resolved", "compliant", "report_complete", "preflight", "strict_success")
+METRICS = (
+    "resolved",
+    "compliant",
+    "report_complete",
+    "preflight",
+    "strict_success",
+    "report_sections",
+    "report_f1",
+    "preflight_fraction",
+)
+"""Headline metrics (0/1 per sample) first, then the graded ones (0..1): share of report sections present,
+F1 of the report's claims against the truth, share of pre-flight files read before the first edit."""
 CHANGES_KEY = "alloy:changes"
 
 
@@ -59,8 +71,33 @@ async def obtain_changes(state: TaskState, prepared: PreparedFixture) -> ChangeS
     return changes
 
 
+def report_metadata(report: ReportScore, truth: ReportTruth) -> dict[str, Any]:
+    """The report's grading for the log: sections found, per-section claims, and the truth they met."""
+    return {
+        "present": report.present,
+        "missing": report.parsed.missing,
+        "order": report.parsed.order,
+        "precision": round(report.precision, 4),
+        "recall": round(report.recall, 4),
+        "f1": round(report.f1, 4),
+        "sections": {
+            key: {
+                "precision": s.precision,
+                "recall": s.recall,
+                "claims": s.claims,
+                "truth": s.truth,
+                "false": s.false,
+                "missing": s.missing,
+            }
+            for key, s in report.sections.items()
+        },
+        "evidence": report.evidence(),
+        "truth": truth.as_dict(),
+    }
+
+
 def _explain(
-    values: dict[str, int], tests: TestOutcome, rules: dict[str, RuleResult], sections: list[str], evidence: list[str]
+    values: dict[str, float], tests: TestOutcome, rules: dict[str, RuleResult], report: list[str], evidence: list[str]
 ) -> str:
     f2p = sum(s == "pass" for s in tests.fail_to_pass.values())
     p2p = sum(s == "pass" for s in tests.pass_to_pass.values())
@@ -73,9 +110,10 @@ def _explain(
             f"- {r.rule}: {r.verdict}" + (f" — {'; '.join(r.evidence[:5])}" if r.verdict != "pass" else "")
             for r in rules.values()
         ],
-        f"**report_complete {values['report_complete']}**"
-        + (f": missing {', '.join(TITLES[s] for s in sections)}" if sections else ": all seven sections"),
-        f"**preflight {values['preflight']}**",
+        f"**report_complete {values['report_complete']}** (sections {values['report_sections']:.2f}, "
+        f"F1 {values['report_f1']:.2f})",
+        *[f"- {line}" for line in report[:30]],
+        f"**preflight {values['preflight']}** ({values['preflight_fraction']:.0%} read before the first edit)",
         *[f"- {line}" for line in evidence],
         f"**strict_success {values['strict_success']}**",
     ]
@@ -89,7 +127,7 @@ def grade(
     state: TaskState,
     tests: TestOutcome,
     probes: ProbeReport | None = None,
-) -> tuple[dict[str, int], dict[str, Any], str]:
+) -> tuple[dict[str, float], dict[str, Any], str]:
     """Combines the four gradings into the score's values, metadata and explanation."""
     ctx = RuleContext(
         changes=changes,
@@ -100,28 +138,37 @@ def grade(
         base_routes=base_routes(prepared) if probes is not None else [],
     )
     rules = evaluate(ctx)
-    sections = find_sections(state.output.completion if state.output else "")
+    truth = report_truth(ctx)
+    report = score_report(state.output.completion if state.output else "", truth)
     process = preflight(state.messages)
     compliant = all(r.verdict in ("pass", "not-applicable") for r in rules.values())
-    values = {
+    values: dict[str, float] = {
         "resolved": int(tests.resolved),
         "compliant": int(compliant),
-        "report_complete": int(sections.complete),
+        "report_complete": int(report.complete),
         "preflight": int(process.passed),
     }
     values["strict_success"] = int(values["resolved"] and values["compliant"] and values["report_complete"])
+    values["report_sections"] = round(report.report_sections, 4)
+    values["report_f1"] = round(report.f1, 4)
+    values["preflight_fraction"] = round(process.fraction, 4)
     metadata = {
         "task_id": spec.id,
         "task_version": spec.version,
         "fixture_version": prepared.version,
         "rules": {rule_id: r.model_dump() for rule_id, r in rules.items()},
         "tests": {"fail_to_pass": tests.fail_to_pass, "pass_to_pass": tests.pass_to_pass},
-        "report": {"sections": sections.found, "missing": sections.missing},
-        "preflight": {"read_at": process.read_at, "first_edit": process.first_edit},
+        "report": report_metadata(report, truth),
+        "preflight": {
+            "read_at": process.read_at,
+            "first_edit": process.first_edit,
+            "order": process.order,
+            "fraction": process.fraction,
+        },
         "changed_files": [f"{c.status} {c.path}" for c in changes.changes],
         "diff": unified_diff(changes, prepared.app_dir, max_chars=60_000),
     }
-    return values, metadata, _explain(values, tests, rules, sections.missing, process.evidence())
+    return values, metadata, _explain(values, tests, rules, report.evidence(), process.evidence())
 
 
 async def grade_in_sandbox(

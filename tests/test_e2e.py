@@ -73,6 +73,8 @@ def test_oracle_succeeds_and_noop_resolves_nothing(scripted_run: tuple[Path, dic
         assert all(v in (1, None) for v in oracle[task_id]["rules"].values())
         assert noop[task_id]["resolved"] == 0 and noop[task_id]["strict_success"] == 0
         assert noop[task_id]["report_complete"] == 0 and noop[task_id]["preflight"] == 1
+        assert oracle[task_id]["report_sections"] == oracle[task_id]["report_f1"] == 1.0
+        assert noop[task_id]["report_sections"] == 0.0 and noop[task_id]["preflight_fraction"] == 1.0
     groups = {g["model"]: g for g in card["groups"]}
     assert groups["scripted/oracle"]["metrics"]["strict_success"] == 1.0
     assert groups["scripted/noop"]["metrics"]["resolved"] == 0.0
@@ -99,6 +101,11 @@ def test_scores_carry_evidence_and_timings(scripted_run: tuple[Path, dict, float
             assert "**resolved" in (score.explanation or "")
             for result in meta["rules"].values():
                 assert result["evidence"], result
+            if log.eval.model == "scripted/oracle":
+                assert meta["report"]["evidence"] == [] and meta["report"]["f1"] == 1.0
+            else:  # noop: an empty report misses all seven sections, and each is named
+                assert len(meta["report"]["missing"]) == 7
+                assert "missing section: Files Created" in meta["report"]["evidence"]
             print(
                 f"{log.eval.model} {sample.id}: total {sample.total_time:.1f}s, grading {meta['grading']['seconds']}s"
             )
