@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass, field
+from typing import Any
 
 from evals.sandbox.instance import Instance
 from evals.sandbox.provider import AlloySandboxConfig, prepared_templates
@@ -23,6 +24,7 @@ from scorers.corpus import (
 )
 from scorers.grading import apply_changes, push_schema
 from scorers.probes import base_routes, changed_route_paths, run_probes
+from scorers.report_corpus import grade_case, load_report_cases, report_accuracy, report_mismatches
 from scorers.rules import RuleResult, evaluate
 from scorers.rules.context import RuleContext
 
@@ -32,10 +34,13 @@ class ScorerValidation:
     cases: int = 0
     problems: list[str] = field(default_factory=list)
     per_rule: dict[str, dict[str, int]] = field(default_factory=dict)
+    reports: dict[str, Any] = field(default_factory=dict)
+    """The report grader on the report corpus: cases, exact, precision and recall of flagging incomplete."""
 
     @property
     def ok(self) -> bool:
-        return not self.problems and all(counts["fp"] == 0 and counts["fn"] == 0 for counts in self.per_rule.values())
+        rules_ok = all(counts["fp"] == 0 and counts["fn"] == 0 for counts in self.per_rule.values())
+        return not self.problems and rules_ok and self.reports.get("exact") == self.reports.get("cases")
 
 
 async def run_case_live(case: CorpusCase, config: AlloySandboxConfig) -> dict[str, RuleResult]:
@@ -93,6 +98,9 @@ def validate_scorers(live: bool = True) -> ScorerValidation:
     report.cases = len(labelled)
     report.per_rule = confusion(labelled)
     report.problems += coverage_gaps(load_corpus())
+    graded = [(case, grade_case(case, template)) for case in load_report_cases()]
+    report.problems += [f"report/{case.id}: {p}" for case, score in graded for p in report_mismatches(case, score)]
+    report.reports = report_accuracy(graded)
     return report
 
 
@@ -124,6 +132,13 @@ def render(report: ScorerValidation) -> str:
         cells = [f"{v:.2f}" if v is not None else "—" for v in (precision, recall)]
         tally = "".join(f"{counts[k]:4}" for k in ("tp", "fp", "fn", "tn"))
         lines.append(f"{rule_id:<22} {cells[0]:>9} {cells[1]:>7} {tally}")
+    if report.reports:
+        r = report.reports
+        cells = [f"{v:.2f}" if v is not None else "—" for v in (r["precision"], r["recall"])]
+        lines.append(
+            f"{'report (incomplete)':<22} {cells[0]:>9} {cells[1]:>7}   "
+            f"{r['exact']}/{r['cases']} reports graded exactly"
+        )
     lines.append(f"{report.cases} corpus cases; {len(report.problems)} problem(s)")
     lines += [f"  - {problem}" for problem in report.problems]
     return "\n".join(lines) + "\n"

@@ -23,6 +23,10 @@ def test_validate_shows_perfect_precision_and_recall_for_every_rule() -> None:
     assert set(rows) == {*RULES, "preflight"}, out.stdout
     assert all(cells.split() == ["1.00", "1.00"] for cells in rows.values()), out.stdout
     assert "0 problem(s)" in out.stdout
+    graded = re.search(
+        r"^report \(incomplete\)\s+1\.00\s+1\.00\s+(\d+)/(\d+) reports graded exactly$", out.stdout, re.M
+    )
+    assert graded is not None and graded.group(1) == graded.group(2), out.stdout
 
 
 def test_every_rule_has_three_violations_and_two_near_misses() -> None:
