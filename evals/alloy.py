@@ -6,6 +6,8 @@ Task parameters (``-T name=value``):
   tasks    task ids, comma-separated, or ``all``
   sandbox  ``alloy`` (default; bubblewrap + private PostgreSQL per sample)
   agent    ``react`` (Inspect's ReAct agent; scripted agents are models: ``--model scripted/oracle``)
+  dataset  an exported task set (``alloy-bench export-dataset DIR``) to take the samples from instead of
+           ``tasks/``; grading still needs the matching task folders (same id, version and content)
 """
 
 from __future__ import annotations
@@ -56,8 +58,33 @@ def to_sample(spec: TaskSpec, variant: str) -> Sample:
     )
 
 
+def specs_from_export(path: str, tasks: str) -> list[TaskSpec]:
+    """The local task folders of an exported task set's rows, checked to be the very same tasks."""
+    from evals.task_catalog import content_hash, load_exported
+
+    rows = load_exported(Path(path))
+    wanted = None if tasks == "all" else {t.strip() for t in tasks.split(",") if t.strip()}
+    rows = [r for r in rows if wanted is None or r["id"] in wanted]
+    specs = load_tasks([r["id"] for r in rows]) if rows else []
+    for row, spec in zip(rows, specs, strict=True):
+        if (row["version"], row["content_sha256"]) != (spec.version, content_hash(spec)):
+            raise SetupError(
+                f"task {spec.id}: the export at {path} has version {row['version']} ({row['content_sha256'][:12]}), "
+                f"this checkout has version {spec.version} ({content_hash(spec)[:12]}); use the matching checkout"
+            )
+    if not specs:
+        raise SetupError(f"no tasks selected from the export at {path}")
+    return specs
+
+
 @task
-def alloy_bench(prompt: str | None = None, tasks: str = "all", sandbox: str = "alloy", agent: str = "react") -> Task:
+def alloy_bench(
+    prompt: str | None = None,
+    tasks: str = "all",
+    sandbox: str = "alloy",
+    agent: str = "react",
+    dataset: str | None = None,
+) -> Task:
     """The Backend Worker benchmark on the AlloyWebSite fixture."""
     prompt_path = resolve_prompt(prompt)
     system_prompt = prompt_path.read_text()
@@ -66,7 +93,7 @@ def alloy_bench(prompt: str | None = None, tasks: str = "all", sandbox: str = "a
     if sandbox not in SANDBOXES:
         raise SetupError(f"unknown sandbox {sandbox!r}; available: {', '.join(SANDBOXES)}")
     variant = prompt_path.stem
-    specs = load_tasks(tasks)
+    specs = specs_from_export(dataset, tasks) if dataset else load_tasks(tasks)
     config = AlloySandboxConfig()
     return Task(
         dataset=MemoryDataset([to_sample(spec, variant) for spec in specs], name="alloy-bench"),

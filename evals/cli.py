@@ -130,14 +130,56 @@ def _cmd_scorecard(args: argparse.Namespace) -> int:
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
-    """Validates the scorers on the labeled corpus (per-rule precision and recall) and reference solutions."""
-    from scorers.validate import render, validate_scorers
+    """Validates the tasks both ways, or (``--scorers``) the graders on their labeled corpora."""
+    if args.scorers:
+        from scorers.validate import render, validate_scorers
 
-    if not args.scorers:
-        raise SetupError("nothing to validate: give --scorers")
-    report = validate_scorers(live=not args.static_only)
-    print(render(report), end="")
-    return 0 if report.ok else 1
+        report = validate_scorers(live=not args.static_only)
+        print(render(report), end="")
+        return 0 if report.ok else 1
+    import asyncio
+    import time
+
+    from evals.sandbox.provider import AlloySandboxConfig
+    from evals.task_spec import load_tasks
+    from scorers.task_validation import render_checks, validate_tasks
+
+    specs = load_tasks(args.tasks)
+    started = time.monotonic()
+    checks = asyncio.run(validate_tasks(specs, AlloySandboxConfig(), concurrency=args.concurrency))
+    print(render_checks(checks, time.monotonic() - started), end="")
+    return 0 if all(c.ok for c in checks) else 1
+
+
+def _cmd_tasks(args: argparse.Namespace) -> int:
+    """Lists the tasks with their lock status; records versions or regenerates the README on request."""
+    from evals.task_catalog import README_FILE, lock_problems, readme, write_lock
+    from evals.task_spec import load_tasks
+
+    specs = load_tasks("all")
+    if args.lock:
+        write_lock(specs)
+    if args.readme:
+        README_FILE.write_text(readme(specs))
+    for spec in specs:
+        print(
+            f"{spec.id:<32} v{spec.version:<3} {spec.category:<12} {spec.difficulty:<7} {', '.join(spec.temptations)}"
+        )
+    problems = lock_problems(specs)
+    for problem in problems:
+        print(f"  ! {problem}")
+    return 1 if problems else 0
+
+
+def _cmd_export(args: argparse.Namespace) -> int:
+    """Writes the task set (no hidden tests, no solutions) as a Hugging Face dataset."""
+    from evals.task_catalog import export_dataset
+    from evals.task_spec import load_tasks
+
+    specs = load_tasks("all")
+    target = export_dataset(specs, Path(args.dir))
+    print(f"{len(specs)} tasks written to {target}")
+    return 0
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
@@ -178,8 +220,15 @@ def build_parser() -> argparse.ArgumentParser:
     card.add_argument("--format", default="md", choices=("md", "json"))
     card.set_defaults(func=_cmd_scorecard)
 
-    validate = sub.add_parser("validate", help="validate the graders")
-    validate.add_argument("--scorers", action="store_true", help="rule checks on the labeled corpus")
+    validate = sub.add_parser(
+        "validate",
+        help="validate the tasks (oracle, no-op, reruns, type-check, violations) or, with --scorers, the graders",
+    )
+    validate.add_argument("--tasks", default="all", help="task ids, comma-separated, or 'all' (default)")
+    validate.add_argument("--concurrency", type=int, default=2, help="tasks validated at once (default 2)")
+    validate.add_argument(
+        "--scorers", action="store_true", help="rule checks and report grader on their labeled corpora"
+    )
     validate.add_argument("--static-only", action="store_true", help="skip corpus cases that need live probes")
     validate.set_defaults(func=_cmd_validate)
 
@@ -188,6 +237,15 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--base", default="HEAD", help="the commit to diff against (default HEAD)")
     check.add_argument("--format", default="text", choices=("text", "json"))
     check.set_defaults(func=_cmd_check)
+
+    tasks = sub.add_parser("tasks", help="list the tasks; record their versions; regenerate tasks/README.md")
+    tasks.add_argument("--lock", action="store_true", help="record every task's version and content hash")
+    tasks.add_argument("--readme", action="store_true", help="regenerate tasks/README.md")
+    tasks.set_defaults(func=_cmd_tasks)
+
+    export = sub.add_parser("export-dataset", help="write the task set as a Hugging Face dataset (parquet)")
+    export.add_argument("dir", help="output directory")
+    export.set_defaults(func=_cmd_export)
 
     fixture = sub.add_parser("fixture", help="prepare the AlloyWebSite fixture and check it end to end")
     fixture.set_defaults(func=_cmd_fixture)

@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from inspect_ai.model import ChatMessage
 from inspect_ai.scorer import Score, Scorer, Target, mean, scorer, stderr
 from inspect_ai.solver import TaskState
 from inspect_ai.util import sandbox
@@ -124,23 +125,25 @@ def grade(
     spec: TaskSpec,
     prepared: PreparedFixture,
     changes: ChangeSet,
-    state: TaskState,
+    messages: list[ChatMessage],
+    completion: str,
     tests: TestOutcome,
     probes: ProbeReport | None = None,
 ) -> tuple[dict[str, float], dict[str, Any], str]:
-    """Combines the four gradings into the score's values, metadata and explanation."""
+    """Combines the four gradings into the score's values, metadata and explanation (``messages``: the
+    transcript; ``completion``: the final answer, i.e. the report)."""
     ctx = RuleContext(
         changes=changes,
         template=prepared.app_dir,
         spec=spec,
-        messages=state.messages,
+        messages=messages,
         probes=probes,
         base_routes=base_routes(prepared) if probes is not None else [],
     )
     rules = evaluate(ctx)
     truth = report_truth(ctx)
-    report = score_report(state.output.completion if state.output else "", truth)
-    process = preflight(state.messages)
+    report = score_report(completion, truth)
+    process = preflight(messages)
     compliant = all(r.verdict in ("pass", "not-applicable") for r in rules.values())
     values: dict[str, float] = {
         "resolved": int(tests.resolved),
@@ -203,7 +206,8 @@ def alloy_scorer(sandbox_config: AlloySandboxConfig | dict[str, Any] | None = No
         started = time.monotonic()
         grading, probes = await grade_in_sandbox(spec, prepared, golden, config, changes)
         tests = outcome(spec.tests, grading.tests)
-        values, metadata, explanation = grade(spec, prepared, changes, state, tests, probes)
+        completion = state.output.completion if state.output else ""
+        values, metadata, explanation = grade(spec, prepared, changes, state.messages, completion, tests, probes)
         metadata["grading"] = {
             "seconds": round(time.monotonic() - started, 2),
             "steps": {k: round(v, 2) for k, v in grading.seconds.items()},

@@ -69,8 +69,9 @@ async def push_schema(instance: Instance) -> tuple[bool, str]:
     return push.returncode == 0, (push.stdout + push.stderr).decode(errors="replace")[-4000:]
 
 
-async def run_hidden_tests(instance: Instance, spec: TaskSpec) -> TestRun:
-    """Places the task's hidden tests and runs them with the harness's command and reporter."""
+async def run_hidden_tests(instance: Instance, spec: TaskSpec, files: list[str] | None = None) -> TestRun:
+    """Places the task's hidden tests and runs them (``files``, default every file the task's test ids
+    name) with the harness's command and reporter."""
     for test_file in spec.hidden_test_files():
         await instance.session.write(f"{WORKSPACE}/{HIDDEN_TESTS_DIR}/{test_file.name}", test_file.read_bytes())
     await instance.session.write(REPORTER_PATH, REPORTER.read_bytes())
@@ -78,7 +79,7 @@ async def run_hidden_tests(instance: Instance, spec: TaskSpec) -> TestRun:
     run = await instance.session.exec(
         [
             "node", "--env-file=.env", "--import", "tsx", "--test", f"--test-concurrency={TEST_CONCURRENCY}",
-            f"--test-reporter={REPORTER_PATH}", *spec.tests.files(),
+            f"--test-reporter={REPORTER_PATH}", *(files if files is not None else spec.tests.files()),
         ],
         input=nonce.encode() + b"\n",
         env={"NODE_ENV": "test", "ALLOY_NONCE_FROM_STDIN": "1"},
