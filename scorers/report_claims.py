@@ -11,10 +11,14 @@ code spans of each item are in ``Section.spans``, table rows in ``Section.rows``
   the row's auth column, or from an item's parenthetical / dash-separated qualifier (a short one with a broad
   vocabulary: yes/no/none/user/admin...; a long one, and failing that the rest of the item, with a strict
   one: public, no auth, authenticated, signed-in, admin only...). The earliest word decides, public on ties,
-  so "no auth required" and "unauthenticated" are public. Items qualified "(existing)" / "(unchanged)" are
-  not claims of new endpoints and are skipped.
+  so "no auth required" and "unauthenticated" are public. A dash-separated ``Auth: none`` qualifier is read
+  whole; status-code phrases ("401 without a session") are not read. Items qualified "(existing)" /
+  "(unchanged)" (a qualifier of up to four words, or one that starts "Existing —") are not claims of new
+  endpoints and are skipped.
 - :func:`claimed_env_vars`: UPPER_SNAKE names: code spans, words with an underscore, an item's first word;
-  ``NAME=`` lines of code blocks.
+  ``NAME=`` lines of code blocks. An item that starts with a name claims only the names before its
+  description separator (``CONTACT_REPLY_FROM — ...; falls back to MAIL_FROM``); names an item mentions only
+  in clauses calling them existing or unchanged ("uses the existing `BOOKING_TIMEZONE`") are not claims.
 - :func:`claimed_packages`: npm names: code spans before the item's description separator, else its first
   word; versions stripped (``zod@^3.22`` → ``zod``).
 - :func:`item_identifiers`: per item, the identifiers in its code spans (dotted names split), then its
@@ -58,6 +62,15 @@ _AUTH_BROAD = (
     rf"{_AUTH_STRICT}|auth\w*|required|yes|true|session|admins?|administrator|users?|members?|protected|private|✓|✅|🔒"
 )
 _EXISTING = re.compile(r"\b(?:existing|unchanged|already exist\w*|not new)\b", re.IGNORECASE)
+_EXISTING_LEAD = re.compile(
+    r"^\W*(?:existing|unchanged|already exist\w*|not new)(?:\s+(?:route|endpoint)s?)?\b\W*(?:$|[—–:;,(]|-\s)",
+    re.IGNORECASE,
+)
+_AUTH_LABEL = re.compile(r"(?:auth\w*|access|login|permissions?|role)\s*[:=]\s*", re.IGNORECASE)
+_STATUS_PHRASE = re.compile(r"\b40[13]\b[^,;.)]*")
+_CLAUSE = re.compile(r"[;.]\s+|\s+[—–-]+\s+")
+_NEW = re.compile(r"(?<!\bno )(?<!\bnothing )(?<!\bnot )\bnew\b", re.IGNORECASE)
+_CAPS = re.compile(r"\b[A-Z][A-Z0-9_]*\b")
 _UPPER = re.compile(r"^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*$")
 _UPPER_SNAKE = re.compile(r"(?<![\w.])[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+(?![\w])")
 _ENV_CODE = re.compile(r"^\s*(?:export\s+)?([A-Z][A-Z0-9_]+)\s*(?:=|:|$)")
@@ -158,8 +171,9 @@ def _earliest(text: str, public: str, auth: str) -> bool | None:
 
 
 def auth_of(text: str, broad: bool = True) -> bool | None:
-    """The auth a cell or qualifier states (broad vocabulary for a short one), or None."""
-    text = text.strip()
+    """The auth a cell or qualifier states (broad vocabulary for a short one), or None. Status-code phrases
+    ("401 without a session", "403 for clients") describe the refusal, not the access, and are skipped."""
+    text = _STATUS_PHRASE.sub(" ", text).strip()
     if broad and len(text.split()) <= 4:
         return _earliest(text, _PUBLIC_BROAD, _AUTH_BROAD)
     return _earliest(text, _PUBLIC_STRICT, _AUTH_STRICT)
@@ -174,6 +188,13 @@ def _column(header: list[str], *words: str, skip: tuple[str | None, ...] = ()) -
     return next((h for h in header if h not in skip and any(w in h for w in words)), None)
 
 
+def _says_existing(qualifier: str, short: bool = True) -> bool:
+    """A qualifier led by "existing" ("Existing — now also returns images"), or (``short``) one of up to four
+    words saying it ("(Public, existing)"); not "(true = done, keeps an existing `doneAt`; false = reopen)"."""
+    brief = short and len(qualifier.split()) <= 4
+    return bool(_EXISTING_LEAD.match(qualifier) or (brief and _EXISTING.search(qualifier)))
+
+
 def _row_claim(row: dict[str, str], line: int) -> EndpointClaim | None:
     header = list(row)
     method_col = _column(header, "method", "verb")
@@ -185,7 +206,9 @@ def _row_claim(row: dict[str, str], line: int) -> EndpointClaim | None:
     if method_col and (named := re.search(rf"\b({_METHODS})\b", row[method_col].upper())):
         method = named.group(1)
     route = found.group(2) if found else (m.group(1) if (m := _ROUTE.search(cell)) else "")
-    if not route or any(_EXISTING.search(p) for value in row.values() for p in _PARENS.findall(value)):
+    cells = [value for key, value in row.items() if key not in (path_col, method_col)]
+    parens = [p for value in row.values() for p in _PARENS.findall(value)]
+    if not route or any(_says_existing(c, short=False) for c in cells) or any(_says_existing(p) for p in parens):
         return None
     return EndpointClaim(method, _clean_route(route), auth_of(row[auth_col]) if auth_col else None, line)
 
@@ -196,12 +219,13 @@ def _item_claim(item: str, line: int) -> EndpointClaim | None:
         return None
     rest = item[found.end() :]
     parens = _PARENS.findall(rest)
-    lead = _SEPARATOR.split(re.sub(r"^\s*(?:[—–:|-]+\s*)?", "", _PARENS.sub(" ", rest, count=1)), maxsplit=1)[0]
+    body = re.sub(r"^\s*(?:[—–:|-]+\s*)?", "", _PARENS.sub(" ", rest, count=1))
+    label = _AUTH_LABEL.match(body)  # "Auth: none — ...": the qualifier is the label and its value
+    lead = body[: label.end() if label else 0] + _SEPARATOR.split(body[label.end() if label else 0 :], maxsplit=1)[0]
     leading = _PARENS.match(rest.strip())
     qualifiers = [leading.group(1)] if leading else []
     qualifiers += [lead] + [p for p in parens if not leading or p != leading.group(1)]
-    short = [q for q in qualifiers if len(q.split()) <= 4]
-    if any(_EXISTING.search(q) for q in short):
+    if any(_says_existing(q) for q in qualifiers):
         return None
     auth = next((a for q in qualifiers if (a := auth_of(q)) is not None), None)
     if auth is None:
@@ -229,17 +253,35 @@ def _env_name(span: str) -> str | None:
     return name if len(name) >= 2 and _UPPER.match(name) and name not in _NOT_ENV else None
 
 
+def _existing_names(item: str) -> set[str]:
+    """Names only mentioned in clauses that call them existing or unchanged ("uses the existing
+    `BOOKING_TIMEZONE`"; "`PORT` (already in .env)") without saying "new": not claims of new variables."""
+    existing: set[str] = set()
+    other: set[str] = set()
+    for clause in _CLAUSE.split(item):
+        names = set(_CAPS.findall(clause))
+        (existing if _EXISTING.search(clause) and not _NEW.search(clause) else other).update(names)
+    return existing - other
+
+
 def claimed_env_vars(section: Section) -> list[str]:
-    """Distinct UPPER_SNAKE_CASE names in the items (and ``NAME=`` lines of code blocks), in order."""
+    """Distinct UPPER_SNAKE_CASE names in the items (and ``NAME=`` lines of code blocks), in order; only the
+    leading names of an item that starts with one, and no name an item only calls existing or unchanged."""
     if section.empty:
         return []
     names: list[str] = []
     for item, spans in zip(section.items, section.spans, strict=True):
+        found: list[str] = []
         for span in spans:
-            names += [n] if (n := _env_name(span)) else _UPPER_SNAKE.findall(span)
+            found += [n] if (n := _env_name(span)) else _UPPER_SNAKE.findall(span)
         first = item.split()[0].rstrip(":,.—–-") if item.split() else ""
-        names += [n] if (n := _env_name(first)) else []
-        names += _UPPER_SNAKE.findall(_prose(item, spans))
+        found += [n] if (n := _env_name(first)) else []
+        found += _UPPER_SNAKE.findall(_prose(item, spans))
+        if _env_name(first):  # an item that starts with a name is about the names before its description
+            head = set(_CAPS.findall(_SEPARATOR.split(_PARENS.sub(" ", item), maxsplit=1)[0]))
+            found = [n for n in found if n in head]
+        existing = _existing_names(item)
+        names += [n for n in found if n not in existing]
     names += [m.group(1) for line in section.code if (m := _ENV_CODE.match(line)) and m.group(1) not in _NOT_ENV]
     return list(dict.fromkeys(names))
 

@@ -12,7 +12,8 @@ A case is one YAML file, ``tests/report_corpus/<name>.yaml``::
     expect:
       complete: false                # report_complete
       present: 7                     # sections found (default 7)
-      false:                         # per section, the false claims as the grader words them (exact)
+      "false":                       # per section, the false claims as the grader words them (exact;
+                                     #   quoted, or YAML reads the key as a boolean, which is accepted too)
         files_created: ["server/x.ts"]
       missing:                       # per section, what the report left out (exact)
         files_modified: ["server/storage.ts"]
@@ -70,6 +71,9 @@ def load_report_cases(root: Path = REPORT_CORPUS_DIR) -> list[ReportCase]:
     for path in sorted(root.glob("*.yaml")):
         try:
             data = yaml.safe_load(path.read_text())
+            expect = data.get("expect") if isinstance(data, dict) else None
+            if isinstance(expect, dict) and False in expect:
+                expect["false"] = expect.pop(False)
             case = ReportCase.model_validate({**data, "id": path.stem})
         except (yaml.YAMLError, ValidationError, TypeError) as error:
             raise SetupError(f"{path}: invalid report case: {error}") from error

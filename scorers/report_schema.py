@@ -2,11 +2,13 @@
 
 Each list item or table row of the section is one claim, judged by the schema identifiers it names (tables
 and columns by database or TypeScript name; other words are commentary): its subject is the first table it
-names; an item that names no table is about the columns it names. The claim is true when its subject table
-was added, removed or changed, or (no table) when one of its columns changed. The truth is each added or
-removed table, each changed table's renamed or re-indexed self, and each added, removed or changed column
-of a table that existed before; a column is reported by an item that names it and either its table or no
-table at all.
+names, and the columns it names that are not columns of a table it names (all of them when it names no
+table: the nested ``- `url` varchar`` under ``- New table `portfolio_images`:``; ``portfolio_project_id`` in
+``portfolio_project_id → portfolio_projects.id``). The claim is true when its subject table was added,
+removed or changed, or one of those columns changed or belongs to an added or removed table. The truth is
+each added or removed table, each changed table's renamed or re-indexed self, and each added, removed or
+changed column of a table that existed before; a column is reported by an item that names it and either its
+table or no table at all.
 """
 
 from __future__ import annotations
@@ -52,6 +54,7 @@ def score_schema(
     changed_tables += [c.before for c in diff.tables_changed]
     touched_table_names = {n for t in changed_tables for n in _names(t)}
     touched = diff.changed_names()
+    touched |= {n for t in (*diff.tables_added, *diff.tables_removed) for c in t.columns for n in _names(c)}
     claims: list[tuple[set[str], set[str]]] = []  # (tables named, columns named) per item
     for item, names in zip(section.items if section else [], identifiers(section) if section else [], strict=False):
         in_schema = [n for n in names if n in known]
@@ -61,7 +64,8 @@ def score_schema(
         columns = {n for n in in_schema if any(isinstance(x, Column) for x in known[n])} - set(tables)
         score.claims += 1
         claims.append((set(tables), columns))
-        subject_ok = tables[0] in touched_table_names if tables else bool(columns & touched)
+        own = {n for name in tables for t in known[name] if isinstance(t, Table) for c in t.columns for n in _names(c)}
+        subject_ok = (bool(tables) and tables[0] in touched_table_names) or bool((columns - own) & touched)
         if subject_ok:
             score.correct += 1
         else:

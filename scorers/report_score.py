@@ -10,18 +10,18 @@ Per section, a *claim* is one thing the report says happened and the *truth* is 
   modified or deleted); a bare file name counts when exactly one such file has it. A created file listed
   as modified (or the reverse) is false in the one section and missing from the other.
 - Schema Changes: per list item or table row, its *subject*: the first table it names (by database or
-  TypeScript name), or, for an item that names only columns, those columns. True when the subject table
-  was added, removed or had columns changed (or the named columns did). Truth: each added or removed
-  table, and each added, removed or changed column of a table that existed before (found when an item
-  names the column, by either name).
+  TypeScript name), and the columns it names of no table it names. True when the subject table was added,
+  removed or had columns changed, or one of those columns changed or is in an added or removed table (see
+  :mod:`scorers.report_schema`). Truth: each added or removed table, and each added, removed or changed
+  column of a table that existed before (found when an item names the column, by either name).
 - New API Endpoints: (method, path, auth). True when the route is new in the final app and the stated
   auth (when stated) is right; path parameters match whatever their names (``:id`` = ``:bookingId``).
   A right route with the wrong auth is a false claim and leaves the route unreported.
 - Environment Variables: names; true when the code newly reads a variable ``.env`` does not have.
 - New Dependencies: package names; true when package.json gained them.
 - Known Gaps: recall only (any further gap the agent notes is not false): an expected gap is reported when
-  the section names every ``/api`` path and every UPPER_SNAKE name in it or, for a gap with none, when an
-  item shares at least half of its content words.
+  the section names every ``/api`` path (a closing ``.`` is punctuation) and every UPPER_SNAKE name in it or,
+  for a gap with none, when an item shares at least half of its content words.
 
 An empty section ("None", "N/A", "—") claims nothing. ``report_f1`` is the F1 of precision and recall
 pooled over all sections (precision 1 with no claims, recall 1 with nothing to report);
@@ -203,10 +203,15 @@ def score_names(key: str, claims: list[str], truth: list[str]) -> SectionScore:
     return score
 
 
+def _api_paths(text: str) -> set[str]:
+    """The shapes of the /api paths in prose (a sentence's closing ``.`` or ``:`` is not part of the path)."""
+    return {route_shape(p.rstrip(".:")) for p in _API_PATH.findall(text)}
+
+
 def _gap_reported(gap: str, items: list[str]) -> bool:
-    anchors = {route_shape(p) for p in _API_PATH.findall(gap)} | set(_ENV_NAME.findall(gap))
+    anchors = _api_paths(gap) | set(_ENV_NAME.findall(gap))
     if anchors:
-        said = {route_shape(p) for item in items for p in _API_PATH.findall(item)}
+        said = {shape for item in items for shape in _api_paths(item)}
         said |= {name for item in items for name in _ENV_NAME.findall(item)}
         return anchors <= said
     words = {w for w in _WORD.findall(gap.lower()) if w not in _STOP}
