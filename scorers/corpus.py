@@ -97,9 +97,8 @@ def load_task_violation(path: Path) -> CorpusCase:
     """A labeled violation kept with its task: ``tasks/<id>/violations/<name>.yaml`` (names its ``rule``)."""
     try:
         data = yaml.safe_load(path.read_text())
-        return CorpusCase.model_validate(
-            {"on_reference": True, **data, "id": path.stem, "task": path.parent.parent.name}
-        )
+        task = path.parent.parent.name
+        return CorpusCase.model_validate({"on_reference": True, **data, "id": f"{task}:{path.stem}", "task": task})
     except (yaml.YAMLError, ValidationError, TypeError) as error:
         raise SetupError(f"{path}: invalid labeled violation: {error}") from error
 
