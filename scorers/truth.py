@@ -8,8 +8,10 @@ set (and, for endpoints, the live route table when the probes ran).
   auth when ``isAuthenticated`` is among its handlers; otherwise from the static route table
   (:mod:`scorers.routes`), requiring auth when guarded, skipping routers mounted at an unknown prefix (noted).
 - Environment Variables: names a changed or added TypeScript file reads (``process.env.NAME``,
-  ``process.env["NAME"]``, ``const { NAME } = process.env``, or through ``const env = process.env``) that
-  no file of the base fixture reads and the base ``.env`` does not define.
+  ``process.env["NAME"]``, ``const { NAME } = process.env``, through ``const env = process.env``, or a config
+  helper given the name, like the fixture's ``readInt("PORT", 5000)``: a call whose name looks like an env
+  reader and whose first argument is an upper-case name) that no file of the base fixture reads and the base
+  ``.env`` does not define.
 - New Dependencies: packages a ``package.json`` declares in a dependency section where the base did not.
 - Known Gaps: the task's ``expected.known_gaps``.
 """
@@ -29,6 +31,7 @@ from tree_sitter import Node
 from scorers import ts
 from scorers.routes import base_table, route_table, tree_sources
 from scorers.rules.context import RuleContext
+from scorers.rules.no_hardcoded_secrets import ENV_HELPER
 from scorers.schema_diff import SCHEMA_FILE, SchemaDiff, diff_schema
 
 GUARD = "isAuthenticated"
@@ -202,6 +205,9 @@ def _written(node: Node) -> bool:
     return parent.type == "unary_expression" and ts.text(parent.child_by_field_name("operator")) == "delete"
 
 
+_ENV_NAME = re.compile(r"^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$|^[A-Z]{3,}$")
+
+
 def env_reads(source: str, path: str = "x.ts") -> set[str]:
     """Environment variable names a TypeScript file reads (see the module doc)."""
     root = ts.parse(source, path).root_node
@@ -226,6 +232,16 @@ def env_reads(source: str, path: str = "x.ts") -> set[str]:
         else:
             name = ts.string_value(ts.unwrap_value(node.child_by_field_name("index")))
         if name:
+            names.add(name)
+    for node in ts.walk(root):  # readInt("PORT", 5000), getEnv("X"): a helper given the variable's name
+        if node.type != "call_expression":
+            continue
+        function = node.child_by_field_name("function")
+        args = ts.call_arguments(node)
+        if function is None or not args or not ENV_HELPER.search(ts.text(function).rsplit(".", 1)[-1]):
+            continue
+        name = ts.string_value(args[0])
+        if name is not None and _ENV_NAME.match(name):
             names.add(name)
     return names
 

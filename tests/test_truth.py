@@ -292,3 +292,8 @@ def test_static_table_skips_routers_at_an_unknown_prefix(template: Path) -> None
     truth = _truth(template, FileChange(path="server/orphan-routes.ts", status="added", content=source))
     assert truth.endpoints == []
     assert any("unknown prefix" in note and "/orphans" in note for note in truth.notes)
+
+
+def test_env_names_given_to_a_config_helper_are_reads() -> None:
+    source = 'const a = readInt("SPAM_MAX_LINKS", 2);\nconst b = getEnv("API_BASE");\nconst c = readLabel("Hello");\n'
+    assert env_reads(source) == {"SPAM_MAX_LINKS", "API_BASE"}

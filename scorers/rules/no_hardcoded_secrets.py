@@ -45,7 +45,7 @@ _WRAPPERS = ("parenthesized_expression", "as_expression", "satisfies_expression"
 _MODULE_STATEMENTS = ("import_statement", "export_statement")
 _COMPARISONS = ("==", "===", "!=", "!==")
 _ENV_OBJECTS = ("process.env", "import.meta.env")
-_ENV_HELPER = re.compile(r"^(?:read|get|require|load)|env|config|setting|secret", re.I)
+ENV_HELPER = re.compile(r"^(?:read|get|require|load)|env|config|setting|secret", re.I)
 
 
 _PLUGINS = ("artifactory", "aws", "azure_storage_key", "basic_auth", "cloudant", "discord", "github_token",
@@ -312,7 +312,7 @@ def env_fallbacks(root: Node) -> list[tuple[Node, str]]:
                 elif default.type == "assignment_pattern" and default.parent is not None:
                     key = ts.text(default.parent.child_by_field_name("key"))
                     check(default, [key], default.child_by_field_name("right"))
-        elif node.type == "call_expression" and _ENV_HELPER.search(ts.text(field("function")).rsplit(".", 1)[-1]):
+        elif node.type == "call_expression" and ENV_HELPER.search(ts.text(field("function")).rsplit(".", 1)[-1]):
             args = ts.call_arguments(node)
             first = literal_value(args[0]) if args else None
             if first and re.fullmatch(r"[A-Z][A-Z0-9_]*", first):
