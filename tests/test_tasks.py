@@ -1,75 +1,23 @@
-"""Every task is valid both ways: its hidden tests fail on the base fixture (fail-to-pass) and pass with the
-reference solution, which also type-checks; pass-to-pass tests pass on both. Task files load cleanly and
-bad ones are refused with a message naming the file and field."""
+"""Task files load cleanly and bad ones are refused with a message naming the file and field. (That every task
+is valid both ways, oracle and no-op, is checked by ``alloy-bench validate``: tests/test_validate_tasks.py.)"""
 
 from __future__ import annotations
 
 import itertools
-import shutil
 from pathlib import Path
 
 import pytest
 
 from evals.errors import SetupError
-from evals.fixture import PreparedFixture, copy_workspace, git, run_npm_script
-from evals.node_tests import run_node_tests
-from evals.postgres import PostgresCluster
-from evals.task_spec import HIDDEN_TESTS_DIR, TaskSpec, load_task, load_tasks
-from scorers.test_outcome import outcome
+from evals.task_spec import load_task, load_tasks
 
 TASKS = load_tasks("all")
 _db_names = (f"task_db_{n}" for n in itertools.count())
 
 
-def _grading_copy(prepared: PreparedFixture, spec: TaskSpec, dest: Path, with_solution: bool) -> Path:
-    app = copy_workspace(prepared, dest)
-    if with_solution:
-        out = git(["apply", "--whitespace=nowarn", str(spec.solution_patch)], app)
-        assert out.returncode == 0, f"{spec.solution_patch} does not apply to the base fixture:\n{out.stderr}"
-    hidden = app / HIDDEN_TESTS_DIR
-    hidden.mkdir(parents=True, exist_ok=True)
-    for test_file in spec.hidden_test_files():
-        shutil.copy(test_file, hidden / test_file.name)
-    return app
-
-
-def _fresh_db(pg: PostgresCluster, app: Path) -> str:
-    url = pg.create_database(next(_db_names))
-    for script in ("db:push", "db:seed"):
-        out = run_npm_script(app, script, {"DATABASE_URL": url})
-        assert out.returncode == 0, f"npm run {script} failed:\n{out.stdout}\n{out.stderr}"
-    return url
-
-
-@pytest.mark.slow
-@pytest.mark.parametrize("spec", TASKS, ids=[t.id for t in TASKS])
-def test_hidden_tests_split_base_and_reference(
-    spec: TaskSpec, prepared: PreparedFixture, pg: PostgresCluster, tmp_path: Path
-) -> None:
-    base = _grading_copy(prepared, spec, tmp_path / "base", with_solution=False)
-    base_run = run_node_tests(base, spec.tests.files(), {"DATABASE_URL": _fresh_db(pg, base)})
-    base_outcome = outcome(spec.tests, base_run)
-    still_passing = [t for t, s in base_outcome.fail_to_pass.items() if s == "pass"]
-    assert not still_passing, f"fail-to-pass tests already pass on the base fixture: {still_passing}"
-    broken = [f"{t} ({s})" for t, s in base_outcome.pass_to_pass.items() if s != "pass"]
-    assert not broken, f"pass-to-pass tests fail on the base fixture: {broken}\n{base_run.stderr[-2000:]}"
-
-    ref = _grading_copy(prepared, spec, tmp_path / "ref", with_solution=True)
-    check = run_npm_script(ref, "check", {})
-    assert check.returncode == 0, f"reference solution does not type-check:\n{check.stdout}{check.stderr}"
-    ref_run = run_node_tests(ref, spec.tests.files(), {"DATABASE_URL": _fresh_db(pg, ref)})
-    ref_outcome = outcome(spec.tests, ref_run)
-    assert ref_outcome.resolved, (
-        "reference solution fails: "
-        + "; ".join(ref_outcome.failures())
-        + "\n"
-        + "\n".join(f"{r.id}: {r.error}" for r in ref_run.failed)
-    )
-
-
 def test_tasks_load_with_their_ids() -> None:
-    assert len(TASKS) >= 3
-    assert {t.category for t in TASKS} >= {"feature", "bugfix", "schema"}
+    assert len(TASKS) >= 30
+    assert {t.category for t in TASKS} == {"feature", "bugfix", "schema", "integration", "refactor", "security"}
     for spec in TASKS:
         assert spec.hidden_test_files(), f"{spec.id} has no hidden tests"
         assert spec.solution_report.read_text().strip()
