@@ -190,8 +190,9 @@ class PostgresCluster:
         if self.remove_on_stop:
             shutil.rmtree(self.root, ignore_errors=True)
 
-    def create_database(self, name: str) -> str:
-        """Creates a database and returns its URL."""
+    def create_database(self, name: str, template: str | None = None) -> str:
+        """Creates a database (a copy of ``template`` when given: nobody may be connected to it) and returns
+        its URL."""
         psql = self.bindir / "psql"
         out = subprocess.run(
             [
@@ -205,7 +206,7 @@ class PostgresCluster:
                 "-v",
                 "ON_ERROR_STOP=1",
                 "-c",
-                f'CREATE DATABASE "{name}"',
+                f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else ""),
             ],
             capture_output=True,
             text=True,

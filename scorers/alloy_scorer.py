@@ -19,12 +19,13 @@ from inspect_ai.util import sandbox
 
 from evals.errors import SetupError
 from evals.fixture import PreparedFixture
+from evals.sandbox.golden import DATABASE
 from evals.sandbox.instance import Instance
 from evals.sandbox.provider import AlloySandboxConfig, AlloySandboxEnvironment, prepared_templates
 from evals.task_spec import TASKS_DIR, TaskSpec, load_task
 from scorers.changes import ChangeSet, capture, unified_diff
-from scorers.grading import GradingRun, run_grading
-from scorers.probes import ProbeReport, base_routes, changed_route_paths, run_probes
+from scorers.grading import GradingRun, push_schema, run_grading
+from scorers.probes import PROBE_DATABASE, ProbeReport, base_routes, changed_route_paths, probe_database_url, run_probes
 from scorers.process import preflight
 from scorers.report_score import ReportScore, score_report
 from scorers.rules import RuleResult, evaluate
@@ -178,16 +179,29 @@ async def grade_in_sandbox(
     spec: TaskSpec, prepared: PreparedFixture, golden: Path, config: AlloySandboxConfig, changes: ChangeSet
 ) -> tuple[GradingRun, ProbeReport | None]:
     """The agent's changes in a fresh grading sandbox: hidden tests, and the live probes beside them when
-    the agent changed server or shared code."""
+    the agent changed server or shared code. The probes get their own copy of the database (made before
+    anything connects), so that what they create never meets the hidden tests running at the same time."""
     instance = await Instance.start(prepared.app_dir, golden, config.resolved_mode(), config.agent_uid())
-    probing = None
-    if any(c.path.startswith(("server/", "shared/")) for c in changes.changes):
-        base = await asyncio.to_thread(base_routes, prepared)
-        probing = run_probes(instance, spec, base, changed_route_paths(changes, prepared.app_dir))
     try:
+        probing = None
+        if any(c.path.startswith(("server/", "shared/")) for c in changes.changes):
+            base = await asyncio.to_thread(base_routes, prepared)
+            await asyncio.to_thread(instance.postgres.create_database, PROBE_DATABASE, DATABASE)
+            probing = _probe(instance, spec, base, changed_route_paths(changes, prepared.app_dir), changes)
         return await run_grading(instance, spec, changes, alongside=probing)
     finally:
         await instance.close()
+
+
+async def _probe(
+    instance: Instance, spec: TaskSpec, base: list[dict[str, Any]], paths: list[str], changes: ChangeSet
+) -> ProbeReport:
+    url = probe_database_url()
+    if changes.get("shared/schema.ts") is not None:
+        ok, log = await push_schema(instance, url)
+        if not ok:
+            return ProbeReport(error=f"the agent's schema could not be pushed to the probes' database: {log[-600:]}")
+    return await run_probes(instance, spec, base, paths, database_url=url)
 
 
 @scorer(metrics={name: [mean(), stderr()] for name in METRICS})

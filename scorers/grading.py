@@ -61,10 +61,12 @@ async def apply_changes(instance: Instance, changes: ChangeSet) -> list[str]:
     return skipped
 
 
-async def push_schema(instance: Instance) -> tuple[bool, str]:
-    """Pushes the workspace's schema to the instance's database (the agent's schema, on a fresh copy)."""
+async def push_schema(instance: Instance, database_url: str | None = None) -> tuple[bool, str]:
+    """Pushes the workspace's schema to the instance's database (the agent's schema, on a fresh copy), or to
+    the database at ``database_url``."""
+    env = {"NO_COLOR": "1", **({"DATABASE_URL": database_url} if database_url else {})}
     push = await instance.session.exec(
-        ["node_modules/.bin/drizzle-kit", "push", "--force"], timeout=PUSH_TIMEOUT, env={"NO_COLOR": "1"}
+        ["node_modules/.bin/drizzle-kit", "push", "--force"], timeout=PUSH_TIMEOUT, env=env
     )
     return push.returncode == 0, (push.stdout + push.stderr).decode(errors="replace")[-4000:]
 

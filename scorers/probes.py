@@ -84,10 +84,25 @@ def public_routes(spec: TaskSpec | None, base: list[dict[str, Any]]) -> list[str
     return sorted(set(own) | set(spec.rules.public_routes if spec else []))
 
 
+PROBE_DATABASE = "alloy_probe"
+
+
+def probe_database_url(name: str = PROBE_DATABASE) -> str:
+    """The URL of the probes' own database as seen from inside the sandbox."""
+    from evals.sandbox.bwrap import PG_SOCKET
+
+    return f"postgresql://postgres@/{name}?host={PG_SOCKET}"
+
+
 async def run_probes(
-    instance: Instance, spec: TaskSpec | None, base: list[dict[str, Any]], changed_paths: list[str]
+    instance: Instance,
+    spec: TaskSpec | None,
+    base: list[dict[str, Any]],
+    changed_paths: list[str],
+    database_url: str | None = None,
 ) -> ProbeReport:
-    """Runs the probe script in the grading sandbox (after the hidden tests) and reads its report."""
+    """Runs the probe script in the grading sandbox and reads its report. With ``database_url`` the app under
+    probe uses that database (the probes' own copy, so that their writes never meet the hidden tests)."""
     nonce = secrets.token_hex(16)
     await instance.session.write(PROBE_PATH, (NODE_DIR / "probe.mts").read_bytes())
     request = {
@@ -99,7 +114,9 @@ async def run_probes(
     }
     out = await instance.session.exec(
         ["node", "--env-file=.env", "--import", "tsx", PROBE_PATH],
-        input=json.dumps(request).encode(), env={"NODE_ENV": "test"}, timeout=PROBE_TIMEOUT,
+        input=json.dumps(request).encode(),
+        env={"NODE_ENV": "test", **({"DATABASE_URL": database_url} if database_url else {})},
+        timeout=PROBE_TIMEOUT,
     )  # fmt: skip
     for line in out.stdout.decode(errors="replace").splitlines():
         if line.startswith(nonce + " "):
