@@ -1,11 +1,20 @@
-"""Shared fixtures: one prepared AlloyWebSite fixture and one throwaway PostgreSQL cluster per session."""
+"""Shared fixtures: one prepared AlloyWebSite fixture and one throwaway PostgreSQL cluster per session.
+
+The suite's sandboxes live in a run directory of their own (``ALLOY_BENCH_RUNDIR``, set before anything
+imports the sandbox code), so that the checks for leftover sandboxes and mounts see only this run's, even when
+another run uses alloy-bench on the same machine.
+"""
 
 from __future__ import annotations
 
+import os
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+os.environ.setdefault("ALLOY_BENCH_RUNDIR", f"/tmp/abt-{os.getpid()}")
 
 from evals.fixture import PreparedFixture, copy_workspace, prepare_fixture, run_npm_script
 from evals.postgres import PostgresCluster
@@ -37,3 +46,11 @@ def seeded_db(pg: PostgresCluster, workspace: Path) -> str:
         out = run_npm_script(workspace, script, {"DATABASE_URL": url})
         assert out.returncode == 0, f"npm run {script} failed:\n{out.stdout}\n{out.stderr}"
     return url
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _private_run_dir() -> Iterator[None]:
+    yield
+    run_dir = Path(os.environ["ALLOY_BENCH_RUNDIR"])
+    if run_dir.is_dir() and all(p.name.startswith(".") for p in run_dir.iterdir()):
+        shutil.rmtree(run_dir)  # only the shared exec server is left: no sample directory, nothing mounted
