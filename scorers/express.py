@@ -160,8 +160,9 @@ def _route_chain(node: Node) -> tuple[str, str] | None:
     return _route_chain(call[0]) if call[1] in METHODS else None
 
 
-def mounts(root: Node) -> list[Mount]:
-    """Every ``X.use("/prefix", ...)`` in the tree (``X.use(handler)`` without a prefix is not listed)."""
+def mounts(root: Node, unprefixed: bool = False) -> list[Mount]:
+    """Every ``X.use("/prefix", ...)`` in the tree; with ``unprefixed``, also ``X.use(handler, ...)`` (prefix
+    ``""``)."""
     found = []
     for node in ts.walk(root):
         call = ts.member_call(node)
@@ -171,6 +172,8 @@ def mounts(root: Node) -> list[Mount]:
         prefix = ts.string_value(args[0]) if args else None
         if prefix is not None and len(args) > 1:
             found.append(Mount(ts.text(call[0]), prefix, node, tuple(args[1:])))
+        elif prefix is None and args and unprefixed:
+            found.append(Mount(ts.text(call[0]), "", node, tuple(args)))
     return found
 
 

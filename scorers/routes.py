@@ -122,21 +122,6 @@ def _resolve_module(importer: str, specifier: str, files: Iterable[str]) -> str 
     return None
 
 
-def _mounts(root: Node) -> list[express.Mount]:
-    """Every ``X.use([prefix,] ...handlers)`` (prefix '' when there is none)."""
-    found = []
-    for node in ts.walk(root):
-        call = ts.member_call(node)
-        if call is None or call[1] != "use" or call[0] is None or call[0].type != "identifier":
-            continue
-        args = ts.call_arguments(node)
-        prefix = ts.string_value(args[0]) if args else None
-        handlers = tuple(args[1:]) if prefix is not None else tuple(args)
-        if handlers:
-            found.append(express.Mount(ts.text(call[0]), prefix or "", node, handlers))
-    return found
-
-
 def _mount_target(mount: express.Mount) -> str | None:
     """The name of what a mount attaches: its last handler's identifier or callee."""
     last = ts.unwrap(mount.handlers[-1]) if mount.handlers else None
@@ -168,7 +153,7 @@ def _enclosing_function_name(node: Node) -> str | None:
 def route_table(sources: Mapping[str, str]) -> list[TableRoute]:
     """Every route in ``sources`` (path → TypeScript text), with full paths and guards (see module doc)."""
     trees = {path: ts.parse(text, path).root_node for path, text in sources.items() if path.endswith(".ts")}
-    mounts = {path: _mounts(root) for path, root in trees.items()}
+    mounts = {path: express.mounts(root, unprefixed=True) for path, root in trees.items()}
     imports = {path: _imports(root) for path, root in trees.items()}
     table = []
     for path, root in trees.items():

@@ -27,7 +27,7 @@ from __future__ import annotations
 import posixpath
 import re
 import shlex
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -130,26 +130,34 @@ def _parse_manager(words: list[str]) -> tuple[str | None, list[str], list[str], 
     return subcommand, operands, flags, values
 
 
-def package_installs(messages: Sequence[ChatMessage]) -> list[Finding]:
-    """Commands that install at least one named package (see the module docstring for what counts)."""
-    findings = []
+def _manager_calls(
+    messages: Sequence[ChatMessage], table: Mapping[str, Collection[str]]
+) -> Iterator[tuple[int, str, list[str], list[str], dict[str, list[str]]]]:
+    """(step, command, operands, flags, option values) of each package-manager call whose subcommand ``table``
+    lists for its manager (``{"npm": {"install", "i", ...}}``)."""
     for step, function, args in tool_steps(messages):
         if function != "bash":
             continue
         command = str(args.get("command", ""))
         for cmd in parse_commands(command):
-            if cmd.name not in _INSTALLS:
+            if cmd.name not in table:
                 continue
-            subcommand, operands, flags, _values = _parse_manager(cmd.words)
-            if subcommand not in _INSTALLS[cmd.name]:
-                continue
-            packages = tuple(package_name(o) for o in operands if o not in (".", "./"))
-            if not packages:
-                continue
-            is_global = bool(_GLOBAL & set(flags))
-            notes = ", ".join(n for n, on in (("global", is_global), ("dev", bool(_DEV & set(flags)))) if on)
-            detail = f"installs {' '.join(packages)}" + (f" ({notes})" if notes else "")
-            findings.append(Finding(step, command, detail, "global" if is_global else "project", packages))
+            subcommand, operands, flags, values = _parse_manager(cmd.words)
+            if subcommand in table[cmd.name]:
+                yield step, command, operands, flags, values
+
+
+def package_installs(messages: Sequence[ChatMessage]) -> list[Finding]:
+    """Commands that install at least one named package (see the module docstring for what counts)."""
+    findings = []
+    for step, command, operands, flags, _values in _manager_calls(messages, _INSTALLS):
+        packages = tuple(package_name(o) for o in operands if o not in (".", "./"))
+        if not packages:
+            continue
+        is_global = bool(_GLOBAL & set(flags))
+        notes = ", ".join(n for n, on in (("global", is_global), ("dev", bool(_DEV & set(flags)))) if on)
+        detail = f"installs {' '.join(packages)}" + (f" ({notes})" if notes else "")
+        findings.append(Finding(step, command, detail, "global" if is_global else "project", packages))
     return findings
 
 
@@ -157,20 +165,11 @@ def package_runs(messages: Sequence[ChatMessage], local: Collection[str] = ()) -
     """``npx``/``npm exec``/``pnpm dlx``/``yarn dlx``/``bunx`` runs; names in ``local`` (packages or binaries the
     fixture already has, e.g. ``tsx``, ``drizzle-kit``) are left out."""
     findings = []
-    for step, function, args in tool_steps(messages):
-        if function != "bash":
-            continue
-        command = str(args.get("command", ""))
-        for cmd in parse_commands(command):
-            if cmd.name not in _RUNS:
-                continue
-            subcommand, operands, _flags, values = _parse_manager(cmd.words)
-            if subcommand not in _RUNS[cmd.name]:
-                continue
-            named = values.get("--package", []) + values.get("-p", [])
-            packages = tuple(name for name in map(package_name, named or operands[:1]) if name and name not in local)
-            if packages:
-                findings.append(Finding(step, command, f"fetches and runs {' '.join(packages)}", "run", packages))
+    for step, command, operands, _flags, values in _manager_calls(messages, _RUNS):
+        named = values.get("--package", []) + values.get("-p", [])
+        packages = tuple(name for name in map(package_name, named or operands[:1]) if name and name not in local)
+        if packages:
+            findings.append(Finding(step, command, f"fetches and runs {' '.join(packages)}", "run", packages))
     return findings
 
 
