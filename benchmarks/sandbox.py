@@ -12,7 +12,6 @@ import asyncio
 import statistics
 import time
 
-from evals.sandbox.instance import Instance
 from evals.sandbox.provider import AlloySandboxConfig, prepared_templates
 from evals.task_spec import load_tasks
 from scorers.changes import ChangeSet
@@ -30,7 +29,7 @@ async def main(samples: int, mode: str | None) -> None:
     up, down, exec_rt = [], [], []
     for _ in range(samples):
         start = time.perf_counter()
-        instance = await Instance.start(prepared.app_dir, golden, config.resolved_mode(), config.agent_uid())
+        instance = await config.start_instance(prepared, golden)
         up.append(time.perf_counter() - start)
         for _ in range(10):
             start = time.perf_counter()
@@ -44,7 +43,7 @@ async def main(samples: int, mode: str | None) -> None:
     print(_line("sample down", down))
     print(_line("exec round trip (true)", exec_rt))
     for spec in load_tasks("all"):
-        instance = await Instance.start(prepared.app_dir, golden, config.resolved_mode(), config.agent_uid())
+        instance = await config.start_instance(prepared, golden)
         start = time.perf_counter()
         grading = await run_grading(instance, spec, ChangeSet(fixture_version=prepared.version))
         total = time.perf_counter() - start

@@ -181,7 +181,7 @@ async def grade_in_sandbox(
     """The agent's changes in a fresh grading sandbox: hidden tests, and the live probes beside them when
     the agent changed server or shared code. The probes get their own copy of the database (made before
     anything connects), so that what they create never meets the hidden tests running at the same time."""
-    instance = await Instance.start(prepared.app_dir, golden, config.resolved_mode(), config.agent_uid())
+    instance = await config.start_instance(prepared, golden)
     try:
         probing = None
         if any(c.path.startswith(("server/", "shared/")) for c in changes.changes):

@@ -92,10 +92,14 @@ async def run_hidden_tests(instance: Instance, spec: TaskSpec, files: list[str] 
 
 
 async def run_grading(
-    instance: Instance, spec: TaskSpec, changes: ChangeSet, alongside: Awaitable[T] | None = None
+    instance: Instance,
+    spec: TaskSpec,
+    changes: ChangeSet,
+    alongside: Awaitable[T] | None = None,
+    files: list[str] | None = None,
 ) -> tuple[GradingRun, T | None]:
-    """Applies the changes, pushes the schema when the agent changed it, and runs the hidden tests in
-    ``instance``; ``alongside`` (e.g. the live probes) runs at the same time as the tests."""
+    """Applies the changes, pushes the schema when the agent changed it, and runs the hidden tests (``files``,
+    default all the task's) in ``instance``; ``alongside`` (e.g. the live probes) runs at the same time."""
     seconds: dict[str, float] = {}
     start = time.monotonic()
     await apply_changes(instance, changes)
@@ -108,8 +112,8 @@ async def run_grading(
     start = time.monotonic()
     extra: T | None = None
     if alongside is not None:
-        tests, extra = await asyncio.gather(run_hidden_tests(instance, spec), alongside)
+        tests, extra = await asyncio.gather(run_hidden_tests(instance, spec, files), alongside)
     else:
-        tests = await run_hidden_tests(instance, spec)
+        tests = await run_hidden_tests(instance, spec, files)
     seconds["tests"] = time.monotonic() - start
     return GradingRun(tests=tests, schema_push=push_log, schema_push_ok=push_ok, seconds=seconds), extra

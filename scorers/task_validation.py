@@ -22,14 +22,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from evals.fixture import PreparedFixture
-from evals.sandbox.instance import Instance
 from evals.sandbox.provider import AlloySandboxConfig, prepared_templates
 from evals.task_spec import HIDDEN_TESTS_DIR, TaskSpec
 from scorers.alloy_scorer import grade, grade_in_sandbox
 from scorers.changes import ChangeSet
 from scorers.corpus import CorpusCase, changes_from_patch, load_corpus, mismatches, run_case
-from scorers.grading import apply_changes, push_schema, run_hidden_tests
-from scorers.test_outcome import outcome
+from scorers.grading import apply_changes, run_grading
+from scorers.test_outcome import TestOutcome, outcome
 
 RERUNS = 2
 CHECK_TIMEOUT = 300
@@ -51,20 +50,16 @@ def _hidden_files(spec: TaskSpec) -> list[str]:
     return [f for f in spec.tests.files() if f.startswith(HIDDEN_TESTS_DIR + "/")]
 
 
-async def _in_fresh_sandbox(
+async def _hidden_outcome(
     spec: TaskSpec, prepared: PreparedFixture, golden: Path, config: AlloySandboxConfig, changes: ChangeSet
-) -> tuple[dict[str, str], dict[str, str], int]:
-    """(fail-to-pass statuses, pass-to-pass statuses, type-check exit) of the task's hidden files only."""
-    instance = await Instance.start(prepared.app_dir, golden, config.resolved_mode(), config.agent_uid())
+) -> TestOutcome:
+    """The task's own hidden test files, graded in a fresh sandbox with ``changes`` applied."""
+    instance = await config.start_instance(prepared, golden)
     try:
-        await apply_changes(instance, changes)
-        if changes.get("shared/schema.ts") is not None:
-            await push_schema(instance)
-        run = await run_hidden_tests(instance, spec, _hidden_files(spec))
+        grading, _ = await run_grading(instance, spec, changes, files=_hidden_files(spec))
     finally:
         await instance.close()
-    result = outcome(spec.tests, run)
-    return result.fail_to_pass, result.pass_to_pass, run.returncode
+    return outcome(spec.tests, grading.tests)
 
 
 BUILD_INFO = "/tmp/.alloy-grading/tsbuildinfo"
@@ -73,7 +68,7 @@ BUILD_INFO = "/tmp/.alloy-grading/tsbuildinfo"
 async def base_build_info(prepared: PreparedFixture, golden: Path, config: AlloySandboxConfig) -> bytes:
     """tsc's incremental build info for the unchanged fixture, made where the type-checks will use it, so
     that each reference solution is checked incrementally (about half the work of a full check)."""
-    instance = await Instance.start(prepared.app_dir, golden, config.resolved_mode(), config.agent_uid())
+    instance = await config.start_instance(prepared, golden)
     try:
         await instance.session.exec(_TSC, timeout=CHECK_TIMEOUT)
         try:
@@ -90,7 +85,7 @@ _TSC = ["node_modules/.bin/tsc", "--noEmit", "--pretty", "false", "--incremental
 async def _type_check(
     prepared: PreparedFixture, golden: Path, config: AlloySandboxConfig, changes: ChangeSet, build_info: bytes
 ) -> str:
-    instance = await Instance.start(prepared.app_dir, golden, config.resolved_mode(), config.agent_uid())
+    instance = await config.start_instance(prepared, golden)
     try:
         await apply_changes(instance, changes)
         if build_info:
@@ -127,22 +122,20 @@ async def validate_task(
         )
 
     phases["oracle"], mark = time.monotonic() - mark, time.monotonic()
-    base_f2p, _, _ = await _in_fresh_sandbox(
-        spec, prepared, golden, config, ChangeSet(fixture_version=prepared.version)
-    )
-    passing_on_base = sorted(t for t, s in base_f2p.items() if s == "pass")
+    base = await _hidden_outcome(spec, prepared, golden, config, ChangeSet(fixture_version=prepared.version))
+    passing_on_base = sorted(t for t, s in base.fail_to_pass.items() if s == "pass")
     if passing_on_base:
         check.problems.append(f"no-op: fail-to-pass tests pass on the unchanged fixture: {passing_on_base}")
 
     phases["no-op"], mark = time.monotonic() - mark, time.monotonic()
     runs = await asyncio.gather(
-        *(_in_fresh_sandbox(spec, prepared, golden, config, reference) for _ in range(RERUNS)),
+        *(_hidden_outcome(spec, prepared, golden, config, reference) for _ in range(RERUNS)),
         _type_check(prepared, golden, config, reference, build_info),
     )
     first = {**tests.fail_to_pass, **tests.pass_to_pass}
     seen: dict[str, set[bool]] = {t: {s == "pass"} for t, s in first.items() if t.startswith(HIDDEN_TESTS_DIR)}
-    for f2p, p2p, _ in runs[:RERUNS]:  # type: ignore[misc]
-        for test_id, status in {**f2p, **p2p}.items():
+    for rerun in runs[:RERUNS]:
+        for test_id, status in {**rerun.fail_to_pass, **rerun.pass_to_pass}.items():  # type: ignore[union-attr]
             seen.setdefault(test_id, set()).add(status == "pass")
     flaky = sorted(t for t, outcomes in seen.items() if len(outcomes) > 1)
     if flaky:

@@ -7,7 +7,6 @@ import asyncio
 from dataclasses import dataclass, field
 from typing import Any
 
-from evals.sandbox.instance import Instance
 from evals.sandbox.provider import AlloySandboxConfig, prepared_templates
 from evals.task_spec import load_tasks
 from scorers.corpus import (
@@ -48,7 +47,7 @@ async def run_case_live(case: CorpusCase, config: AlloySandboxConfig) -> dict[st
     prepared, golden = await prepared_templates(config)
     changes = changes_for(case, prepared.app_dir)
     base = await asyncio.to_thread(base_routes, prepared)
-    instance = await Instance.start(prepared.app_dir, golden, config.resolved_mode(), config.agent_uid())
+    instance = await config.start_instance(prepared, golden)
     try:
         await apply_changes(instance, changes)
         await push_schema(instance)

@@ -9,7 +9,6 @@ from pathlib import Path
 
 from evals.postgres import PostgresCluster
 from evals.sandbox.golden import DATABASE
-from evals.sandbox.instance import Instance
 from evals.sandbox.provider import AlloySandboxConfig, prepared_templates
 from evals.task_spec import TASKS_DIR, load_task
 from scorers.corpus import changes_from_patch
@@ -32,7 +31,7 @@ async def _probe_portfolio_images() -> tuple[int, int, dict]:
     prepared, golden = await prepared_templates(config)
     spec = load_task(TASKS_DIR / "portfolio-images")
     changes = changes_from_patch(spec.solution_patch.read_text(), prepared.app_dir, prepared.version)
-    instance = await Instance.start(prepared.app_dir, golden, config.resolved_mode(), config.agent_uid())
+    instance = await config.start_instance(prepared, golden)
     try:
         await asyncio.to_thread(instance.postgres.create_database, PROBE_DATABASE, DATABASE)
         await apply_changes(instance, changes)

@@ -29,7 +29,7 @@ def _mounted(path: Path) -> bool:
 async def _start(mode: layout.Mode | None = None) -> Instance:
     config = AlloySandboxConfig(mode=mode)
     prepared, golden = await prepared_templates(config)
-    return await Instance.start(prepared.app_dir, golden, config.resolved_mode(), config.agent_uid())
+    return await config.start_instance(prepared, golden)
 
 
 @pytest.fixture

@@ -51,6 +51,10 @@ class AlloySandboxConfig(BaseModel):
     def agent_uid(self) -> int:
         return self.uid if os.geteuid() == 0 else os.geteuid()
 
+    async def start_instance(self, prepared: PreparedFixture, golden: Path) -> Instance:
+        """A fresh sample environment from the prepared fixture and golden database, with these settings."""
+        return await Instance.start(prepared.app_dir, golden, self.resolved_mode(), self.agent_uid())
+
 
 def _config(config: SandboxEnvironmentConfigType | None) -> AlloySandboxConfig:
     if config is None:
@@ -101,7 +105,7 @@ class AlloySandboxEnvironment(SandboxEnvironment):
     ) -> dict[str, SandboxEnvironment]:
         settings = _config(config)
         prepared, golden = await prepared_templates(settings)
-        instance = await Instance.start(prepared.app_dir, golden, settings.resolved_mode(), settings.agent_uid())
+        instance = await settings.start_instance(prepared, golden)
         return {"default": cls(instance, settings)}
 
     @classmethod
