@@ -6,7 +6,8 @@ bench: setup
 	.venv/bin/alloy-bench run $(if $(MODEL),--model $(MODEL),)
 
 # Set up, then run the whole test suite.
-test: setup
+test:
+	bash scripts/setup.sh --test
 	.venv/bin/pytest -q
 
 setup:

@@ -21,8 +21,11 @@ from inspect_ai.util import SandboxEnvironmentSpec
 
 from evals.agents.backend_worker import backend_worker
 from evals.errors import SetupError
+from evals.fixture import fixture_version
 from evals.sandbox.provider import AlloySandboxConfig
+from evals.task_catalog import task_set_hash
 from evals.task_spec import TaskSpec, load_tasks
+from scorers import scorer_version
 from scorers.alloy_scorer import alloy_scorer
 
 PROMPTS_DIR = Path(__file__).resolve().parent / "prompts"
@@ -104,5 +107,8 @@ def alloy_bench(
             "prompt_variant": variant,
             "prompt_path": str(prompt_path),
             "prompt_sha256": hashlib.sha256(system_prompt.encode()).hexdigest()[:16],
+            "fixture_version": fixture_version(),
+            "task_set_sha256": task_set_hash(specs),
+            "scorer_version": scorer_version(),
         },
     )

@@ -8,7 +8,9 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from evals.agents.names import AGENTS
 from evals.errors import SetupError
+from scorecards import FORMATS
 
 
 def _cmd_fixture(args: argparse.Namespace) -> int:
@@ -71,7 +73,11 @@ def _cmd_fixture(args: argparse.Namespace) -> int:
 
 
 DEFAULT_LOG_DIR = "results/logs"
-SCRIPTED = ("oracle", "noop", "replay")
+SCRIPTED_HELP = (
+    "a scripted agent (repeatable): oracle (reference solution), noop (does nothing), replay (--replay-dir), "
+    "sloppy-preflight (skips the pre-flight reads), sloppy-message (answers errors as { message }), "
+    "sloppy-deps (runs npm install for a package it does not need)"
+)
 
 
 def _models(args: argparse.Namespace) -> tuple[list[str], dict[str, str]]:
@@ -94,7 +100,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
     from inspect_ai import eval as inspect_eval
 
     from evals.alloy import alloy_bench
-    from scorecards.summary import render, scorecard
+    from scorecards import load, tables
+    from scorecards.publish import write
 
     models, model_args = _models(args)
     task = alloy_bench(prompt=args.prompt, tasks=args.tasks, sandbox=args.sandbox)
@@ -108,25 +115,61 @@ def _cmd_run(args: argparse.Namespace) -> int:
         display=args.display,
         fail_on_error=False,
     )
-    card = scorecard([log.location for log in logs])
+    card = tables.build(load.load([log.location for log in logs]))
     print()
-    print(render(card, args.format), end="")
+    print(write(card, args.format, None), end="")
     print(f"\nlogs: {args.log_dir}  (inspect view --log-dir {args.log_dir})")
     return 0 if all(log.status == "success" for log in logs) else 1
 
 
 def _cmd_scorecard(args: argparse.Namespace) -> int:
-    """Prints the scorecard of the Inspect logs in the given files or directories."""
-    from scorecards.summary import render, scorecard
+    """Writes the scorecard of the Inspect logs in the given files or directories."""
+    from scorecards import load, tables
+    from scorecards.publish import write
 
-    missing = [p for p in args.paths if not Path(p).exists()]
-    if missing:
-        raise SetupError(f"no such log file or directory: {', '.join(missing)}")
-    card = scorecard(args.paths)
-    if not card["groups"]:
-        raise SetupError(f"no alloy-bench samples found in {', '.join(args.paths)}")
-    print(render(card, args.format), end="")
+    if args.format == "dataset" and not args.out:
+        raise SetupError("--format dataset writes a directory: add --out DIR")
+    card = tables.build(load.load(args.paths))
+    print(write(card, args.format, Path(args.out) if args.out else None), end="")
     return 0
+
+
+def _comparison(args: argparse.Namespace) -> dict:
+    from scorecards import load
+    from scorecards.compare import compare
+
+    return compare(load.load([args.baseline]), load.load([args.candidate]), args.tasks_metric)
+
+
+def _cmd_compare(args: argparse.Namespace) -> int:
+    """Pairs two runs by task and epoch and prints each metric's change with its interval and p-value."""
+    import json
+
+    from scorecards.compare_text import render
+
+    comparison = _comparison(args)
+    text = json.dumps(comparison, indent=2) + "\n" if args.format == "json" else render(comparison)
+    if args.out:
+        Path(args.out).write_text(text)
+        print(f"wrote {args.out}")
+    else:
+        print(text, end="")
+    return 0
+
+
+def _cmd_gate(args: argparse.Namespace) -> int:
+    """Exits 1 only for a drop larger than --max-drop that is significant at --alpha."""
+    import json
+
+    from scorecards.compare import gate
+
+    if not 0 < args.alpha < 1 or args.max_drop < 0:
+        raise SetupError("--alpha must be between 0 and 1 and --max-drop at least 0")
+    result = gate(_comparison(args), args.metric, args.max_drop, args.alpha)
+    Path(args.json).parent.mkdir(parents=True, exist_ok=True)
+    Path(args.json).write_text(json.dumps(result.data, indent=2) + "\n")
+    print(result.line)
+    return 1 if result.failed else 0
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
@@ -203,7 +246,7 @@ def build_parser() -> argparse.ArgumentParser:
     run = sub.add_parser("run", help="run the benchmark and print its scorecard")
     who = run.add_argument_group("who works (default: the scripted oracle and noop agents)")
     who.add_argument("--model", action="append", help="an Inspect model, e.g. anthropic/claude-sonnet-4-0 (repeatable)")
-    who.add_argument("--agent", action="append", choices=SCRIPTED, help="a scripted agent (repeatable)")
+    who.add_argument("--agent", action="append", choices=AGENTS, metavar="AGENT", help=SCRIPTED_HELP)
     who.add_argument("--replay-dir", help="for --agent replay: DIR/<task_id>.patch and DIR/<task_id>.report.md")
     run.add_argument("--tasks", default="all", help="task ids, comma-separated, or 'all' (default)")
     run.add_argument("--prompt", help="system prompt file or variant name (default: the baseline)")
@@ -215,10 +258,30 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--format", default="md", choices=("md", "json"))
     run.set_defaults(func=_cmd_run)
 
-    card = sub.add_parser("scorecard", help="summarise Inspect logs of alloy-bench runs")
+    card = sub.add_parser("scorecard", help="scorecard of Inspect logs: CIs, pass^k, rules, breakdowns, figures")
     card.add_argument("paths", nargs="+", help="log files or directories")
-    card.add_argument("--format", default="md", choices=("md", "json"))
+    card.add_argument("--format", default="md", choices=FORMATS)
+    card.add_argument("--out", help="write here (md: figures beside it; html: self-contained; dataset: a directory)")
     card.set_defaults(func=_cmd_scorecard)
+
+    for name, helptext in (
+        ("compare", "pair two runs by task and epoch: each metric's change, paired CI, p-value, rules that moved"),
+        ("gate", "fail (exit 1) only on a significant drop larger than --max-drop; for CI on prompt changes"),
+    ):
+        cmd = sub.add_parser(name, help=helptext)
+        cmd.add_argument("baseline", help="log file or directory of the baseline run")
+        cmd.add_argument("candidate", help="log file or directory of the candidate run")
+        cmd.add_argument("--tasks-metric", default="strict_success", help="metric whose per-task moves are listed")
+        if name == "compare":
+            cmd.add_argument("--format", default="text", choices=("text", "json"))
+            cmd.add_argument("--out", help="write the comparison to this file")
+            cmd.set_defaults(func=_cmd_compare)
+        else:
+            cmd.add_argument("--metric", default="strict_success", help="a scorecard metric or a rule id")
+            cmd.add_argument("--max-drop", type=float, default=0.05, help="largest tolerated drop (default 0.05)")
+            cmd.add_argument("--alpha", type=float, default=0.05, help="significance level (default 0.05)")
+            cmd.add_argument("--json", default="gate.json", help="where to write the verdict (default gate.json)")
+            cmd.set_defaults(func=_cmd_gate)
 
     validate = sub.add_parser(
         "validate",

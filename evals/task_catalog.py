@@ -34,6 +34,14 @@ def content_hash(spec: TaskSpec) -> str:
     return digest.hexdigest()
 
 
+def task_set_hash(specs: list[TaskSpec]) -> str:
+    """A short hash of the selected tasks' ids and contents: the version of the task set a run used."""
+    digest = hashlib.sha256()
+    for spec in sorted(specs, key=lambda s: s.id):
+        digest.update(f"{spec.id}\0{spec.version}\0{content_hash(spec)}\0".encode())
+    return digest.hexdigest()[:12]
+
+
 def read_lock(lock_file: Path = LOCK_FILE) -> dict[str, dict[str, Any]]:
     return json.loads(lock_file.read_text()) if lock_file.is_file() else {}
 

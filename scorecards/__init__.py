@@ -1,1 +1,3 @@
 """What compares and publishes: Inspect logs in, scorecards out."""
+
+FORMATS = ("md", "html", "json", "dataset")

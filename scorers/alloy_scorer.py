@@ -161,6 +161,8 @@ def grade(
         "task_version": spec.version,
         "fixture_version": prepared.version,
         "rules": {rule_id: r.model_dump() for rule_id, r in rules.items()},
+        # one word per rule, small enough to survive Inspect's thinning of sample summaries (read by scorecards)
+        "verdicts": {rule_id: r.verdict for rule_id, r in rules.items()},
         "tests": {"fail_to_pass": tests.fail_to_pass, "pass_to_pass": tests.pass_to_pass},
         "report": report_metadata(report, truth),
         "preflight": {
@@ -222,8 +224,9 @@ def alloy_scorer(sandbox_config: AlloySandboxConfig | dict[str, Any] | None = No
         tests = outcome(spec.tests, grading.tests)
         completion = state.output.completion if state.output else ""
         values, metadata, explanation = grade(spec, prepared, changes, state.messages, completion, tests, probes)
+        metadata["grading_seconds"] = round(time.monotonic() - started, 2)
         metadata["grading"] = {
-            "seconds": round(time.monotonic() - started, 2),
+            "seconds": metadata["grading_seconds"],
             "steps": {k: round(v, 2) for k, v in grading.seconds.items()},
             "schema_push_ok": grading.schema_push_ok,
             "schema_push_log": grading.schema_push[-1500:],

@@ -3,6 +3,7 @@
 #   - system packages (Debian/Ubuntu, as root or with sudo): PostgreSQL server, git, bubblewrap
 #   - Node.js 20.12+ and npm must already be installed (the fixture's dependencies come from `npm ci`)
 #   - a Python 3.11+ virtual environment in .venv with alloy-bench installed (editable) + test tools
+#   - with --test: also Chromium, in which the tests open the HTML scorecard
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -20,6 +21,9 @@ have_pg_server || packages+=(postgresql)
 command -v psql >/dev/null || packages+=(postgresql-client)
 command -v git >/dev/null || packages+=(git)
 command -v bwrap >/dev/null || packages+=(bubblewrap)
+if [ "${1:-}" = "--test" ]; then
+  command -v chromium >/dev/null || command -v chromium-browser >/dev/null || packages+=(chromium)
+fi
 if [ ${#packages[@]} -gt 0 ]; then
   command -v apt-get >/dev/null || die "missing ${packages[*]}; install them with your package manager (or set ALLOY_PG_BINDIR)."
   sudo=""

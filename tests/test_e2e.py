@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from evals.agents.names import SLOPPY
 from evals.fixture import REPO_ROOT, copy_workspace, git, prepare_fixture
 from evals.sandbox.layout import run_root
 from evals.task_spec import load_task
@@ -25,6 +26,7 @@ BIN = Path(sys.executable).parent
 TASK_IDS = ["consultation-bookings", "newsletter-resubscribe", "portfolio-images"]
 """A feature, a bugfix and a schema task through the real agent loop (every task's grading is checked by
 ``alloy-bench validate``, tests/test_validate_tasks.py)."""
+AGENTS = ["oracle", "noop", *SLOPPY]
 
 
 @pytest.fixture(scope="module")
@@ -57,19 +59,22 @@ def _by_task(card: dict, model: str) -> dict[str, dict]:
 def scripted_run(env: dict[str, str], tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict, float]:
     log_dir = tmp_path_factory.mktemp("logs")
     start = time.monotonic()
+    agents = [arg for agent in AGENTS for arg in ("--agent", agent)]
     out = _run(
-        [str(BIN / "alloy-bench"), "run", "--tasks", ",".join(TASK_IDS), "--log-dir", str(log_dir), "--format", "json"],
+        [str(BIN / "alloy-bench"), "run", "--tasks", ",".join(TASK_IDS), "--log-dir", str(log_dir), "--format", "json",
+         *agents],
         env,
-    )
+    )  # fmt: skip
     wall = time.monotonic() - start
     assert out.returncode == 0, out.stdout[-3000:] + out.stderr[-3000:]
-    printed = json.loads(out.stdout[out.stdout.index('{\n  "groups"') : out.stdout.rindex("}") + 1])
+    printed = json.loads(out.stdout[out.stdout.index('{\n  "schema"') : out.stdout.rindex("}") + 1])
     return log_dir, printed, wall
 
 
 def test_oracle_succeeds_and_noop_resolves_nothing(scripted_run: tuple[Path, dict, float], env: dict) -> None:
     log_dir, printed, wall = scripted_run
     card = _card(log_dir, env)
+    card["meta"].pop("generated"), printed["meta"].pop("generated")
     assert card == printed, "the run prints the same scorecard as `alloy-bench scorecard`"
     oracle, noop = _by_task(card, "scripted/oracle"), _by_task(card, "scripted/noop")
     assert set(oracle) == set(noop) == set(TASK_IDS)
@@ -84,7 +89,39 @@ def test_oracle_succeeds_and_noop_resolves_nothing(scripted_run: tuple[Path, dic
     assert groups["scripted/oracle"]["metrics"]["strict_success"] == 1.0
     assert groups["scripted/noop"]["metrics"]["resolved"] == 0.0
     assert all(g["prompt"] == "backend-worker" and g["n"] == len(TASK_IDS) for g in groups.values())
-    print(f"\nscripted run (oracle + noop, {2 * len(TASK_IDS)} samples): {wall:.1f}s wall")
+    print(f"\nscripted run ({len(AGENTS)} agents, {len(AGENTS) * len(TASK_IDS)} samples): {wall:.1f}s wall")
+
+
+def test_sloppy_agents_are_ordered_and_their_habits_named(scripted_run: tuple[Path, dict, float]) -> None:
+    card = scripted_run[1]
+    order = [g["model"].removeprefix("scripted/") for g in card["groups"]]
+    assert order[:2] == ["oracle", "sloppy-preflight"] and order[-1] == "noop", order
+    groups = {g["model"].removeprefix("scripted/"): g for g in card["groups"]}
+    assert groups["sloppy-preflight"]["metrics"]["strict_success"] == 1.0
+    assert groups["sloppy-preflight"]["metrics"]["preflight"] == 0.0
+    for task_id, sample in _by_task(card, "scripted/sloppy-message").items():
+        assert sample["rules"]["error-format"] == 0, task_id
+    assert groups["sloppy-deps"]["rules"]["no-new-deps"]["violations"] == len(TASK_IDS)
+    assert groups["sloppy-deps"]["metrics"]["resolved"] == 1.0
+
+
+def test_compare_and_gate_flag_the_regression(scripted_run: tuple[Path, dict, float], tmp_path: Path) -> None:
+    log_dir = scripted_run[0]
+    logs = {json.loads(_run([str(BIN / "inspect"), "log", "dump", "--header-only", str(p)], os.environ).stdout)
+            ["eval"]["model"]: p for p in log_dir.glob("*.eval")}  # fmt: skip
+    oracle, deps = str(logs["scripted/oracle"]), str(logs["scripted/sloppy-deps"])
+    compared = _run([str(BIN / "alloy-bench"), "compare", oracle, deps, "--format", "json"], os.environ)
+    assert compared.returncode == 0, compared.stderr
+    result = json.loads(compared.stdout)
+    assert result["rules_moved"] == ["no-new-deps"] and result["pairs"] == len(TASK_IDS)
+    # three pairs cannot make a drop significant at 0.05 (McNemar p = 0.25): the gate passes, and says why
+    gate = [str(BIN / "alloy-bench"), "gate", oracle, deps, "--json", str(tmp_path / "g.json")]
+    out = _run(gate, os.environ)
+    assert out.returncode == 0 and "not significant" in out.stdout, out.stdout + out.stderr
+    out = _run([*gate, "--alpha", "0.3"], os.environ)
+    assert out.returncode == 1 and "no-new-deps" in out.stdout, out.stdout + out.stderr
+    out = _run([str(BIN / "alloy-bench"), "gate", oracle, oracle, "--json", str(tmp_path / "same.json")], os.environ)
+    assert out.returncode == 0, out.stdout + out.stderr
 
 
 def test_no_sandbox_is_left_behind(scripted_run: tuple[Path, dict, float]) -> None:
@@ -311,7 +348,7 @@ def test_failed_sample_is_cleaned_up_and_counted_apart(
     from inspect_ai.model import ModelOutput, ModelUsage, get_model
 
     from evals.alloy import alloy_bench
-    from scorecards.summary import scorecard
+    from scorecards import load, tables
 
     for key in ("XDG_DATA_HOME", "XDG_STATE_HOME"):
         monkeypatch.setenv(key, env[key])
@@ -329,8 +366,9 @@ def test_failed_sample_is_cleaned_up_and_counted_apart(
     )  # fmt: skip
     assert logs[0].samples[0].error is not None  # type: ignore[index]
     assert _sample_dirs() == [] and str(run_root()) not in Path("/proc/mounts").read_text()
-    card = scorecard([tmp_path])
+    card = tables.build(load.load([tmp_path]))
     assert card["samples"] == [] and card["groups"][0]["errors"] == 1 and card["groups"][0]["n"] == 0
+    assert "provider exploded" in card["errors"][0]["error"]
 
 
 def test_interrupted_run_is_cleaned_up(env: dict[str, str], tmp_path: Path) -> None:

@@ -6,6 +6,10 @@ agent loop, tools and sandbox as a real model, with no API key:
 - ``scripted/noop``: does the pre-flight reads and submits an empty report.
 - ``scripted/replay`` with ``-M dir=DIR``: applies ``DIR/<task_id>.patch`` and submits
   ``DIR/<task_id>.report.md`` — the way to grade patches produced by any outside agent.
+- ``scripted/sloppy-*``: the oracle with one bad habit each, for demonstrating scorecards, comparisons and
+  the gate without an API key: ``sloppy-preflight`` edits without the pre-flight reads,
+  ``sloppy-message`` answers errors as ``{ message }`` (copied from nearby legacy code) wherever its patch adds
+  an error response, ``sloppy-deps`` also runs ``npm install`` for a date library it never needed.
 
 The task is recognised from the conversation's request (the task's prompt), so nothing beyond the
 messages an ordinary model sees is needed.
@@ -13,6 +17,7 @@ messages an ordinary model sees is needed.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -27,11 +32,11 @@ from inspect_ai.model import (
 )
 from inspect_ai.tool import ToolChoice, ToolInfo
 
+from evals.agents.names import AGENTS, SLOPPY
 from evals.errors import SetupError
-from evals.task_spec import TaskSpec, load_tasks
+from evals.task_spec import TASKS_DIR, TaskSpec, load_task
 from scorers.process import PREFLIGHT_FILES
 
-AGENTS = ("oracle", "noop", "replay")
 PATCH_PATH = "/tmp/alloy-agent.patch"
 Step = tuple[str, dict[str, Any]]
 
@@ -51,12 +56,40 @@ def apply_patch(patch: str, schema_change: bool) -> list[Step]:
     return steps
 
 
+_ERROR_KEY = re.compile(r"\{(\s*)error(\s*)([:,}])")
+
+
+def _as_message(match: re.Match[str]) -> str:
+    space, gap, sep = match.groups()
+    return "{" + space + ("message" + gap + ":" if sep == ":" else "message: error" + gap + sep)
+
+
+def message_instead_of_error(patch: str) -> str:
+    """The patch with the error bodies it adds under server/ (``.json({ error ... })`` on one line) answered
+    as ``{ message }`` instead."""
+    out, in_server = [], False
+    for line in patch.splitlines(keepends=True):
+        if line.startswith("+++ "):
+            in_server = line[4:].strip().startswith("b/server/")
+        elif in_server and line.startswith("+") and ".json(" in line:
+            line = _ERROR_KEY.sub(_as_message, line)
+        out.append(line)
+    return "".join(out)
+
+
 def plan(agent: str, spec: TaskSpec, replay_dir: Path | None) -> list[Step]:
     """The tool calls the scripted agent makes for ``spec``, ending with ``submit``."""
-    steps = preflight_reads()
+    steps = [] if agent == "sloppy-preflight" else preflight_reads()
     report = ""
-    if agent == "oracle":
-        steps += apply_patch(spec.solution_patch.read_text(), spec.schema_change)
+    if agent == "oracle" or agent in SLOPPY:
+        patch = spec.solution_patch.read_text()
+        steps += apply_patch(
+            message_instead_of_error(patch) if agent == "sloppy-message" else patch, spec.schema_change
+        )
+        if agent == "sloppy-deps":
+            steps.append(
+                ("bash", {"command": "npm install dayjs --fetch-retries=0 --fetch-timeout=3000 2>&1 | tail -3"})
+            )
         report = spec.solution_report.read_text()
     elif agent == "replay":
         assert replay_dir is not None
@@ -66,6 +99,17 @@ def plan(agent: str, spec: TaskSpec, replay_dir: Path | None) -> list[Step]:
             steps += apply_patch(patch, "shared/schema.ts" in patch)
         report = report_file.read_text() if report_file.is_file() else ""
     return [*steps, ("submit", {"answer": report})]
+
+
+def _loadable_tasks(tasks_dir: Path) -> list[TaskSpec]:
+    """Every task folder that loads (the running sample's own task did; a broken neighbour is not it)."""
+    specs = []
+    for folder in sorted(p for p in tasks_dir.iterdir() if (p / "task.yaml").is_file()):
+        try:
+            specs.append(load_task(folder))
+        except SetupError:
+            continue
+    return specs
 
 
 def _request(messages: list[ChatMessage]) -> str:
@@ -103,8 +147,7 @@ class ScriptedAgentAPI(ModelAPI):
 
     def _plan_for(self, request: str) -> list[Step]:
         if request not in self._plans:
-            specs = load_tasks("all", self.tasks_dir) if self.tasks_dir else load_tasks("all")
-            spec = next((s for s in specs if s.prompt.strip() == request), None)
+            spec = next((s for s in _loadable_tasks(self.tasks_dir or TASKS_DIR) if s.prompt.strip() == request), None)
             if spec is None:
                 raise SetupError("scripted agent: the request does not match the prompt of any task in tasks/")
             self._plans[request] = plan(self.agent, spec, self.replay_dir)
