@@ -66,6 +66,19 @@ def test_every_rule_is_tempted_by_at_least_two_tasks() -> None:
     assert not thin, f"rules tempted by fewer than two tasks: {thin}"
 
 
+def test_the_suite_covers_every_category_and_difficulty_with_a_third_hard() -> None:
+    assert len(SPECS) >= 30
+    categories = {spec.category for spec in SPECS}
+    assert categories == {"feature", "bugfix", "schema", "integration", "refactor", "security"}
+    hard = [spec.id for spec in SPECS if spec.difficulty == "hard"]
+    assert 3 * len(hard) >= len(SPECS), f"{len(hard)} of {len(SPECS)} tasks are hard; at least a third must be"
+    assert {spec.difficulty for spec in SPECS} == {"easy", "medium", "hard"}
+    tempting = [spec.id for spec in SPECS if spec.temptations]
+    assert 2 * len(tempting) >= len(SPECS)
+    # work the Backend Worker must leave to others (frontend) is expected as a Known Gap, never as an edit
+    assert sum(1 for spec in SPECS if spec.expected.known_gaps) >= 5
+
+
 def test_the_task_readme_is_current() -> None:
     assert README_FILE.read_text() == readme(SPECS), "run `alloy-bench tasks --readme`"
 
