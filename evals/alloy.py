@@ -4,7 +4,10 @@ Task parameters (``-T name=value``):
   prompt   the Backend Worker system prompt: a file path, or a variant name from ``evals/prompts/``
            (default: ``backend-worker``, the baseline)
   tasks    task ids, comma-separated, or ``all``
-  sandbox  ``alloy`` (default; bubblewrap + private PostgreSQL per sample)
+  sandbox  ``alloy`` (default; bubblewrap + private PostgreSQL per sample), ``docker`` (Inspect's Docker sandbox
+           with ``evals/containers/compose.yaml``; build the image first) or ``k8s`` (inspect-k8s-sandbox with
+           ``k8s/values.yaml``); ``docker:FILE`` / ``k8s:FILE`` take your own compose or values file. Grading
+           always happens on the host, in a fresh alloy sandbox.
   agent    ``react`` (Inspect's ReAct agent; scripted agents are models: ``--model scripted/oracle``)
   dataset  an exported task set (``alloy-bench export-dataset DIR``) to take the samples from instead of
            ``tasks/``; grading still needs the matching task folders (same id, version and content)
@@ -13,6 +16,7 @@ Task parameters (``-T name=value``):
 from __future__ import annotations
 
 import hashlib
+import os
 from pathlib import Path
 
 from inspect_ai import Task, task
@@ -30,7 +34,27 @@ from scorers.alloy_scorer import alloy_scorer
 
 PROMPTS_DIR = Path(__file__).resolve().parent / "prompts"
 BASELINE_PROMPT = "backend-worker"
-SANDBOXES = ("alloy",)
+SANDBOXES = ("alloy", "docker", "k8s")
+K8S_VALUES = Path(__file__).resolve().parent.parent / "k8s" / "values.yaml"
+
+
+def sandbox_spec(sandbox: str, config: AlloySandboxConfig) -> SandboxEnvironmentSpec:
+    """The agent's sandbox: ``alloy``, ``docker`` or ``k8s``, the latter two optionally as ``NAME:CONFIG_FILE``."""
+    name, _, config_file = sandbox.partition(":")
+    if name not in SANDBOXES or (name == "alloy" and config_file):
+        raise SetupError(f"unknown sandbox {sandbox!r}; available: {', '.join(SANDBOXES)} (docker:FILE, k8s:FILE)")
+    if name == "alloy":
+        return SandboxEnvironmentSpec("alloy", config)
+    from evals.containers.image import COMPOSE_FILE, IMAGE, check_image
+
+    if name == "docker" and not config_file:
+        from evals.fixture import prepare_fixture
+
+        check_image(prepare_fixture(), os.environ.get("ALLOY_BENCH_IMAGE") or IMAGE)
+    path = Path(config_file) if config_file else COMPOSE_FILE if name == "docker" else K8S_VALUES
+    if not path.is_file():
+        raise SetupError(f"sandbox {name}: config file {path} not found")
+    return SandboxEnvironmentSpec(name, str(path.resolve()))
 
 
 def resolve_prompt(prompt: str | None) -> Path:
@@ -93,16 +117,15 @@ def alloy_bench(
     system_prompt = prompt_path.read_text()
     if not system_prompt.strip():
         raise SetupError(f"prompt file {prompt_path} is empty")
-    if sandbox not in SANDBOXES:
-        raise SetupError(f"unknown sandbox {sandbox!r}; available: {', '.join(SANDBOXES)}")
     variant = prompt_path.stem
     specs = specs_from_export(dataset, tasks) if dataset else load_tasks(tasks)
     config = AlloySandboxConfig()
+    agent_sandbox = sandbox_spec(sandbox, config)
     return Task(
         dataset=MemoryDataset([to_sample(spec, variant) for spec in specs], name="alloy-bench"),
         solver=backend_worker(system_prompt, agent),
         scorer=alloy_scorer(config),
-        sandbox=SandboxEnvironmentSpec("alloy", config),
+        sandbox=agent_sandbox,
         metadata={
             "prompt_variant": variant,
             "prompt_path": str(prompt_path),

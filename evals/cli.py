@@ -251,7 +251,11 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--tasks", default="all", help="task ids, comma-separated, or 'all' (default)")
     run.add_argument("--prompt", help="system prompt file or variant name (default: the baseline)")
     run.add_argument("--epochs", type=int, default=1)
-    run.add_argument("--sandbox", default="alloy")
+    run.add_argument(
+        "--sandbox",
+        default="alloy",
+        help="the agent's sandbox: alloy (default), docker or k8s (docker:FILE / k8s:FILE for your own config)",
+    )
     run.add_argument("--log-dir", default=DEFAULT_LOG_DIR)
     run.add_argument("--max-samples", type=int, default=None, help="samples run at once")
     run.add_argument("--display", default="plain", choices=("full", "conversation", "rich", "plain", "log", "none"))

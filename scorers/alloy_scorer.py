@@ -17,6 +17,7 @@ from inspect_ai.scorer import Score, Scorer, Target, mean, scorer, stderr
 from inspect_ai.solver import TaskState
 from inspect_ai.util import sandbox
 
+from evals.containers.capture import capture_from_sandbox
 from evals.errors import SetupError
 from evals.fixture import PreparedFixture
 from evals.sandbox.golden import DATABASE
@@ -49,16 +50,21 @@ CHANGES_KEY = "alloy:changes"
 
 
 async def obtain_changes(state: TaskState, prepared: PreparedFixture) -> ChangeSet:
-    """The agent's change set: captured from its sandbox when there is one, else from the sample's store."""
+    """The agent's change set: captured from its sandbox when there is one (the alloy sandbox on the host, a
+    container through the sandbox API), else from the sample's store."""
     try:
-        environment = sandbox().as_type(AlloySandboxEnvironment)
+        environment = sandbox()
     except Exception:
         environment = None
     if environment is not None:
-        await environment.instance.stop_session()
-        changes = await asyncio.to_thread(
-            capture, prepared.app_dir, environment.instance.sample.workspace, prepared.version
-        )
+        try:
+            alloy = environment.as_type(AlloySandboxEnvironment)
+        except TypeError:
+            changes = await capture_from_sandbox(environment, prepared)
+        else:
+            await alloy.instance.stop_session()
+            workspace = alloy.instance.sample.workspace
+            changes = await asyncio.to_thread(capture, prepared.app_dir, workspace, prepared.version)
         state.store.set(CHANGES_KEY, changes.model_dump())
         return changes
     stored = state.store.get(CHANGES_KEY)
