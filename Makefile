@@ -10,7 +10,7 @@ bench: setup
 # Set up, then run the whole test suite.
 test:
 	bash scripts/setup.sh --test
-	.venv/bin/pytest -q
+	.venv/bin/pytest -q --durations=10
 
 setup:
 	bash scripts/setup.sh

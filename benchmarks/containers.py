@@ -6,7 +6,7 @@
    shown apart: it is paid once per machine);
 2. grading time per sample (host-side and identical for both sandboxes: from the oracle runs' scores);
 3. an oracle run through the real agent loop with 1 and 2 concurrent samples for each sandbox: by default the
-   three original tasks; ``--all-tasks`` for all 34 (about 4 × 10 minutes on 2 cores).
+   three original tasks; ``--all-tasks`` for all of them (about 4 × 15 minutes on 2 cores).
 
     eval "$(scripts/docker-engine.sh env)"   # an engine with the alloy-bench image
     .venv/bin/python benchmarks/containers.py [--samples 5] [--all-tasks] [--skip-runs]
