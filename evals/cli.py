@@ -80,6 +80,25 @@ SCRIPTED_HELP = (
 )
 
 
+def check_replay_patches(directory: Path, tasks: str) -> None:
+    """SetupError for a replay directory that is missing or holds a patch that does not apply to the fixture."""
+    from evals.fixture import git, prepare_fixture
+    from evals.task_spec import load_tasks
+
+    if not directory.is_dir():
+        raise SetupError(f"--replay-dir {directory} is not a directory")
+    app = prepare_fixture().app_dir
+    for spec in load_tasks(tasks):
+        patch = directory / f"{spec.id}.patch"
+        if patch.is_file() and patch.read_text().strip():
+            out = git(["apply", "--check", str(patch.resolve())], app)
+            if out.returncode != 0:
+                raise SetupError(
+                    f"{patch} does not apply to the fixture ({out.stderr.strip()}); make it with `git diff` "
+                    "against the unchanged fixture (fixtures_repo/)"
+                )
+
+
 def _models(args: argparse.Namespace) -> tuple[list[str], dict[str, str]]:
     """The models to run: --model, else the scripted agent(s) named by --agent, else oracle and noop."""
     if args.model and args.agent:
@@ -92,6 +111,7 @@ def _models(args: argparse.Namespace) -> tuple[list[str], dict[str, str]]:
         if not args.replay_dir:
             raise SetupError("--agent replay needs --replay-dir DIR (holding <task_id>.patch and <task_id>.report.md)")
         model_args["dir"] = str(Path(args.replay_dir).resolve())
+        check_replay_patches(Path(args.replay_dir), args.tasks)
     return [f"scripted/{agent}" for agent in agents], model_args
 
 
@@ -324,7 +344,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.func(args))
     except SetupError as error:
-        print(f"alloy-bench: {error}", file=sys.stderr)
+        print(f"alloy-bench: {' '.join(str(error).split())}", file=sys.stderr)  # one line, whatever it holds
         return 2
 
 

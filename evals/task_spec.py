@@ -8,6 +8,7 @@ labeled violations. Its id is its folder name and never changes; a changed task 
 from __future__ import annotations
 
 import fnmatch
+import os
 import re
 from pathlib import Path
 from typing import Literal
@@ -17,7 +18,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from evals.errors import SetupError
 
-TASKS_DIR = Path(__file__).resolve().parent.parent / "tasks"
+TASKS_DIR = Path(os.environ.get("ALLOY_BENCH_TASKS_DIR") or Path(__file__).resolve().parent.parent / "tasks")
+"""The task folders: the repository's ``tasks/``, or ``$ALLOY_BENCH_TASKS_DIR`` (e.g. a private task set)."""
 HIDDEN_TESTS_DIR = "tests/hidden"
 """Where hidden tests are placed in the grading workspace (relative to the app root)."""
 
@@ -169,11 +171,20 @@ class TaskSpec(_Strict):
 
 
 def _format_error(path: Path, error: ValidationError) -> str:
-    lines = [f"{path}: invalid task file"]
+    issues = []
     for issue in error.errors():
         where = ".".join(str(part) for part in issue["loc"]) or "(top level)"
-        lines.append(f"  - {where}: {issue['msg']}")
-    return "\n".join(lines)
+        issues.append(f"{where}: {issue['msg']}")
+    return f"{path}: invalid task file: {'; '.join(issues)} (fix these fields; the format is in evals/task_spec.py)"
+
+
+def _unknown_rules(spec: TaskSpec) -> list[str]:
+    from scorers.rules import RULES, _load_checks
+
+    _load_checks()
+    included = spec.rules.include if isinstance(spec.rules.include, list) else []
+    named = [*spec.temptations, *spec.rules.exclude, *included]
+    return sorted(set(named) - set(RULES))
 
 
 def load_task(folder: Path) -> TaskSpec:
@@ -184,20 +195,32 @@ def load_task(folder: Path) -> TaskSpec:
     try:
         data = yaml.safe_load(path.read_text())
     except yaml.YAMLError as error:
-        raise SetupError(f"{path}: not valid YAML: {error}") from error
+        detail = " ".join(str(error).split())
+        raise SetupError(f"{path}: not valid YAML ({detail}); fix the syntax at the position shown") from error
     if not isinstance(data, dict):
         raise SetupError(f"{path}: expected a mapping of fields at the top level")
     try:
         spec = TaskSpec.model_validate({**data, "root": folder})
     except ValidationError as error:
         raise SetupError(_format_error(path, error)) from error
+    unknown = _unknown_rules(spec)
+    if unknown:
+        from scorers.rules import RULES
+
+        raise SetupError(f"{path}: unknown rule id(s) {', '.join(unknown)}; rule ids are: {', '.join(sorted(RULES))}")
     missing = [p for p in (spec.solution_patch, spec.solution_report) if not p.is_file()]
     if missing:
-        raise SetupError(f"{path}: reference solution missing: {', '.join(str(p) for p in missing)}")
+        raise SetupError(
+            f"{path}: reference solution missing: {', '.join(str(p) for p in missing)} "
+            "(every task needs solution/patch.diff and solution/report.md)"
+        )
     hidden = {f"{HIDDEN_TESTS_DIR}/{p.name}" for p in spec.hidden_test_files()}
     for file in spec.tests.files():
         if file.startswith(f"{HIDDEN_TESTS_DIR}/") and file not in hidden:
-            raise SetupError(f"{path}: tests: {file} is listed but {spec.tests_dir / Path(file).name} does not exist")
+            raise SetupError(
+                f"{path}: tests: {file} is listed but {spec.tests_dir / Path(file).name} does not exist "
+                "(add the hidden test file or drop its test ids)"
+            )
     return spec
 
 
