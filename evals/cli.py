@@ -135,7 +135,11 @@ def _cmd_run(args: argparse.Namespace) -> int:
         display=args.display,
         fail_on_error=False,
     )
-    card = tables.build(load.load([log.location for log in logs]))
+    locations = [log.location for log in logs if log.location]
+    if not locations:  # interrupted before any log was written
+        print(f"\nno finished log; whatever was written is in {args.log_dir}", file=sys.stderr)
+        return 1
+    card = tables.build(load.load(locations))
     print()
     print(write(card, args.format, None), end="")
     print(f"\nlogs: {args.log_dir}  (inspect view --log-dir {args.log_dir})")
