@@ -178,13 +178,15 @@ def _format_error(path: Path, error: ValidationError) -> str:
     return f"{path}: invalid task file: {'; '.join(issues)} (fix these fields; the format is in evals/task_spec.py)"
 
 
-def _unknown_rules(spec: TaskSpec) -> list[str]:
+def _check_rule_ids(path: Path, spec: TaskSpec) -> None:
+    """SetupError naming the rule ids of ``spec`` (temptations, include, exclude) that the catalogue lacks."""
     from scorers.rules import RULES, _load_checks
 
     _load_checks()
     included = spec.rules.include if isinstance(spec.rules.include, list) else []
-    named = [*spec.temptations, *spec.rules.exclude, *included]
-    return sorted(set(named) - set(RULES))
+    unknown = sorted({*spec.temptations, *spec.rules.exclude, *included} - set(RULES))
+    if unknown:
+        raise SetupError(f"{path}: unknown rule id(s) {', '.join(unknown)}; rule ids are: {', '.join(sorted(RULES))}")
 
 
 def load_task(folder: Path) -> TaskSpec:
@@ -203,11 +205,7 @@ def load_task(folder: Path) -> TaskSpec:
         spec = TaskSpec.model_validate({**data, "root": folder})
     except ValidationError as error:
         raise SetupError(_format_error(path, error)) from error
-    unknown = _unknown_rules(spec)
-    if unknown:
-        from scorers.rules import RULES
-
-        raise SetupError(f"{path}: unknown rule id(s) {', '.join(unknown)}; rule ids are: {', '.join(sorted(RULES))}")
+    _check_rule_ids(path, spec)
     missing = [p for p in (spec.solution_patch, spec.solution_report) if not p.is_file()]
     if missing:
         raise SetupError(

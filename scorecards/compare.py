@@ -56,37 +56,22 @@ def _unpaired(base: Results, cand: Results, merged: pd.DataFrame) -> list[dict[s
     return sorted(out, key=lambda u: (u["task_id"], u["epoch"], u["side"]))
 
 
-def _binary_row(base: list[float], cand: list[float], clusters: list[str]) -> dict[str, Any]:
-    b = sum(1 for x, y in zip(base, cand, strict=True) if x == 1 and y == 0)
-    c = sum(1 for x, y in zip(base, cand, strict=True) if x == 0 and y == 1)
-    diff = stats.paired_difference([y - x for x, y in zip(base, cand, strict=True)], clusters)
-    return {
-        "baseline": sum(base) / len(base),
-        "candidate": sum(cand) / len(cand),
-        "difference": diff.mean,
-        "low": diff.low,
-        "high": diff.high,
-        "pairs": len(base),
-        "worse": b,
-        "better": c,
-        "p": stats.mcnemar_exact(b, c),
-        "test": "exact McNemar",
-    }
-
-
-def _fraction_row(base: list[float], cand: list[float], clusters: list[str]) -> dict[str, Any]:
+def _row(base: list[float], cand: list[float], clusters: list[str], binary: bool) -> dict[str, Any]:
+    """Both means over the pairs, the mean difference with its interval, and the paired test's p-value."""
     diffs = [y - x for x, y in zip(base, cand, strict=True)]
     diff = stats.paired_difference(diffs, clusters)
-    return {
+    row = {
         "baseline": sum(base) / len(base),
         "candidate": sum(cand) / len(cand),
         "difference": diff.mean,
         "low": diff.low,
         "high": diff.high,
         "pairs": len(base),
-        "p": stats.sign_flip_p(diffs, clusters),
-        "test": "sign-flip permutation",
     }
+    if not binary:
+        return {**row, "p": stats.sign_flip_p(diffs, clusters), "test": "sign-flip permutation"}
+    worse, better = sum(1 for d in diffs if d < 0), sum(1 for d in diffs if d > 0)
+    return {**row, "worse": worse, "better": better, "p": stats.mcnemar_exact(worse, better), "test": "exact McNemar"}
 
 
 def _rules(merged: pd.DataFrame) -> dict[str, dict[str, Any]]:
@@ -102,7 +87,7 @@ def _rules(merged: pd.DataFrame) -> dict[str, dict[str, Any]]:
                 cand.append(float(c == "pass"))
                 clusters.append(task)
         if base:
-            row = _binary_row(base, cand, clusters)
+            row = _row(base, cand, clusters, binary=True)
             out[rule] = {
                 "violation_rate_baseline": 1 - row["baseline"],
                 "violation_rate_candidate": 1 - row["candidate"],
@@ -152,7 +137,7 @@ def compare(base: Results, cand: Results, tasks_metric: str = "strict_success") 
     metrics = {}
     for metric in METRICS:
         b, c = merged[f"{metric}_base"].tolist(), merged[f"{metric}_cand"].tolist()
-        metrics[metric] = _binary_row(b, c, clusters) if metric in BINARY else _fraction_row(b, c, clusters)
+        metrics[metric] = _row(b, c, clusters, binary=metric in BINARY)
     rules = _rules(merged)
     moved_rules = sorted(
         (r for r, row in rules.items() if row["worse"] or row["better"]),
