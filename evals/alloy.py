@@ -24,6 +24,7 @@ from inspect_ai.dataset import MemoryDataset, Sample
 from inspect_ai.util import SandboxEnvironmentSpec
 
 from evals.agents.backend_worker import backend_worker
+from evals.agents.names import TOOL_TIMEOUT
 from evals.errors import SetupError
 from evals.fixture import fixture_version
 from evals.sandbox.provider import AlloySandboxConfig
@@ -111,8 +112,10 @@ def alloy_bench(
     sandbox: str = "alloy",
     agent: str = "react",
     dataset: str | None = None,
+    tool_timeout: int = TOOL_TIMEOUT,
 ) -> Task:
-    """The Backend Worker benchmark on the AlloyWebSite fixture."""
+    """The Backend Worker benchmark on the AlloyWebSite fixture (``tool_timeout``: seconds one bash or editor
+    call may take before everything it started is killed)."""
     prompt_path = resolve_prompt(prompt)
     system_prompt = prompt_path.read_text()
     if not system_prompt.strip():
@@ -123,7 +126,7 @@ def alloy_bench(
     agent_sandbox = sandbox_spec(sandbox, config)
     return Task(
         dataset=MemoryDataset([to_sample(spec, variant) for spec in specs], name="alloy-bench"),
-        solver=backend_worker(system_prompt, agent),
+        solver=backend_worker(system_prompt, agent, tool_timeout),
         scorer=alloy_scorer(config),
         sandbox=agent_sandbox,
         metadata={

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from evals.agents.names import AGENTS
+from evals.agents.names import AGENTS, TOOL_TIMEOUT
 from evals.errors import SetupError
 from scorecards import FORMATS
 
@@ -76,7 +77,8 @@ DEFAULT_LOG_DIR = "results/logs"
 SCRIPTED_HELP = (
     "a scripted agent (repeatable): oracle (reference solution), noop (does nothing), replay (--replay-dir), "
     "sloppy-preflight (skips the pre-flight reads), sloppy-message (answers errors as { message }), "
-    "sloppy-deps (runs npm install for a package it does not need)"
+    "sloppy-deps (runs npm install for a package it does not need), "
+    "attack-* (adversarial agents that try to cheat or break out; the README's security section lists them)"
 )
 
 
@@ -116,34 +118,89 @@ def _models(args: argparse.Namespace) -> tuple[list[str], dict[str, str]]:
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
-    """Runs the benchmark through Inspect and prints the scorecard of this run."""
-    from inspect_ai import eval as inspect_eval
+    """Runs the benchmark as an Inspect eval set and prints the scorecard of this run.
+
+    An eval set makes the log directory resumable: run the same command with the same ``--log-dir`` after an
+    interruption and only the unfinished samples run again; a finished directory is left as it is.
+    """
+    from inspect_ai import eval_set
+    from inspect_ai._util.error import PrerequisiteError
 
     from evals.alloy import alloy_bench
     from scorecards import load, tables
     from scorecards.publish import write
 
     models, model_args = _models(args)
-    task = alloy_bench(prompt=args.prompt, tasks=args.tasks, sandbox=args.sandbox)
-    logs = inspect_eval(
-        task,
-        model=models,
-        model_args=model_args,
-        epochs=args.epochs,
-        log_dir=args.log_dir,
-        max_samples=args.max_samples,
-        display=args.display,
-        fail_on_error=False,
-    )
-    locations = [log.location for log in logs if log.location]
-    if not locations:  # interrupted before any log was written
-        print(f"\nno finished log; whatever was written is in {args.log_dir}", file=sys.stderr)
+    log_dir = args.log_dir or time.strftime(f"{DEFAULT_LOG_DIR}/run-%Y%m%d-%H%M%S", time.gmtime())
+    task = alloy_bench(prompt=args.prompt, tasks=args.tasks, sandbox=args.sandbox, tool_timeout=args.tool_timeout)
+    resume = f"alloy-bench {' '.join(_resume_args(args))} --log-dir {log_dir}"
+    _interrupt_on_term()
+    try:
+        _, logs = eval_set(
+            task,
+            log_dir=log_dir,
+            model=models,
+            model_args=model_args,
+            epochs=args.epochs,
+            max_samples=args.max_samples,
+            display=args.display,
+            fail_on_error=False,
+            retry_attempts=args.retry_attempts,
+            retry_wait=1,
+            log_buffer=1,  # every finished sample is on disk at once: a killed run loses only unfinished ones
+        )
+    except KeyboardInterrupt:
+        print(f"\ninterrupted; finished samples are kept in {log_dir}; to resume: {resume}", file=sys.stderr)
+        return 130
+    except PrerequisiteError as exc:  # eval_set refuses a directory holding another run's logs
+        raise SetupError(
+            f"{log_dir} holds logs of a different run (other agents, tasks, epochs or prompt); give a new --log-dir, "
+            "or the same options as that run to resume it"
+        ) from exc
+    locations = [log.location for log in logs if log.location and log.status != "started"]
+    if not locations:
+        print(f"\nno finished log; to resume: {resume}", file=sys.stderr)
         return 1
     card = tables.build(load.load(locations))
     print()
     print(write(card, args.format, None), end="")
-    print(f"\nlogs: {args.log_dir}  (inspect view --log-dir {args.log_dir})")
-    return 0 if all(log.status == "success" for log in logs) else 1
+    print(f"\nlogs: {log_dir}  (inspect view --log-dir {log_dir})")
+    if not all(log.status == "success" for log in logs):
+        print(f"the run did not finish; to resume: {resume}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _interrupt_on_term() -> None:
+    """SIGTERM (a CI job cancelled, ``kill``) and SIGINT stop a run the way Ctrl-C does: finished samples are
+    kept and sandboxes torn down. SIGINT is re-armed when the shell started us with it ignored (``cmd &``)."""
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, interrupt)
+    if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+
+
+def _resume_args(args: argparse.Namespace) -> list[str]:
+    """The command line that repeats this run (for the resume hint)."""
+    out = ["run"]
+    for model in args.model or []:
+        out += ["--model", model]
+    for agent in args.agent or []:
+        out += ["--agent", agent]
+    for flag, value, default in (
+        ("--replay-dir", args.replay_dir, None),
+        ("--tasks", args.tasks, "all"),
+        ("--prompt", args.prompt, None),
+        ("--epochs", args.epochs, 1),
+        ("--sandbox", args.sandbox, "alloy"),
+        ("--tool-timeout", args.tool_timeout, TOOL_TIMEOUT),
+    ):
+        if value != default:
+            out += [flag, str(value)]
+    return out
 
 
 def _cmd_scorecard(args: argparse.Namespace) -> int:
@@ -280,7 +337,15 @@ def build_parser() -> argparse.ArgumentParser:
         default="alloy",
         help="the agent's sandbox: alloy (default), docker or k8s (docker:FILE / k8s:FILE for your own config)",
     )
-    run.add_argument("--log-dir", default=DEFAULT_LOG_DIR)
+    run.add_argument(
+        "--log-dir",
+        help=f"the run's eval-set directory (default: a new {DEFAULT_LOG_DIR}/run-<UTC time>); "
+        "give an interrupted run's directory to resume it",
+    )
+    run.add_argument(
+        "--tool-timeout", type=int, default=TOOL_TIMEOUT, help="seconds one tool call may take (default %(default)s)"
+    )
+    run.add_argument("--retry-attempts", type=int, default=3, help="eval-set retries of a failed run (default 3)")
     run.add_argument("--max-samples", type=int, default=None, help="samples run at once")
     run.add_argument("--display", default="plain", choices=("full", "conversation", "rich", "plain", "log", "none"))
     run.add_argument("--format", default="md", choices=("md", "json"))

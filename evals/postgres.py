@@ -1,8 +1,13 @@
 """Throwaway PostgreSQL clusters started from the installed server binaries.
 
-A cluster lives in one directory (data + Unix socket), listens on no TCP port, trusts local
-connections, and is stopped with ``pg_ctl -m immediate``. When the harness runs as root, the server
-runs as an unprivileged system user (PostgreSQL refuses to run as root).
+A cluster lives in one directory (data + Unix socket), listens on no TCP port, and is stopped with
+``pg_ctl -m immediate``. When the harness runs as root, the server runs as an unprivileged system user
+(PostgreSQL refuses to run as root).
+
+Everybody connects as the ordinary role ``worker`` (login, may create databases, owns what it creates):
+the bootstrap superuser exists but accepts no connection at all. A superuser can run programs and read
+files as the server's account (``COPY ... TO PROGRAM``, ``pg_read_file``), which would let code in a
+sandbox step outside it; ``worker`` can do neither.
 """
 
 from __future__ import annotations
@@ -19,6 +24,9 @@ from pathlib import Path
 from evals.errors import SetupError
 
 _SERVER_BINARIES = ("initdb", "pg_ctl", "postgres")
+ROLE = "worker"
+"""The only role that may connect: not a superuser, may create databases (``CREATEDB``)."""
+_HBA = f"# alloy-bench: only the ordinary role {ROLE!r} may connect, over the Unix socket.\nlocal all {ROLE} trust\n"
 _INSTALL_HINT = (
     "Install the PostgreSQL server (Debian/Ubuntu: `sudo apt-get install postgresql`; "
     "macOS: `brew install postgresql@15`), or set ALLOY_PG_BINDIR to the directory that holds "
@@ -30,7 +38,12 @@ def find_bindir() -> Path:
     """Returns the directory holding initdb, pg_ctl and postgres, or raises SetupError."""
     candidates: list[Path] = []
     if env := os.environ.get("ALLOY_PG_BINDIR"):
-        candidates.append(Path(env))
+        if not all((Path(env) / name).is_file() for name in _SERVER_BINARIES):
+            raise SetupError(
+                f"ALLOY_PG_BINDIR={env} does not hold initdb, pg_ctl and postgres; point it at PostgreSQL's bin "
+                "directory (e.g. /usr/lib/postgresql/15/bin) or unset it"
+            )
+        return Path(env)
     if pg_config := shutil.which("pg_config"):
         out = subprocess.run([pg_config, "--bindir"], capture_output=True, text=True, check=False)
         if out.returncode == 0:
@@ -91,7 +104,7 @@ class PostgresCluster:
     """
 
     root: Path
-    superuser: str = "postgres"
+    user: str = ROLE
     bindir: Path = field(default_factory=find_bindir)
     remove_on_stop: bool = False
 
@@ -115,7 +128,7 @@ class PostgresCluster:
 
     def url(self, database: str) -> str:
         """A libpq/node-postgres URL that reaches ``database`` over the Unix socket."""
-        return f"postgresql://{self.superuser}@/{database}?host={self.socket_dir}"
+        return f"postgresql://{self.user}@/{database}?host={self.socket_dir}"
 
     def _run(self, args: list[str]) -> subprocess.CompletedProcess[str]:
         return subprocess.run(_as_server_user(args), capture_output=True, text=True, check=False)
@@ -126,7 +139,7 @@ class PostgresCluster:
             os.chown(path, user.pw_uid, user.pw_gid)
 
     def init(self) -> None:
-        """Creates the data directory (no-op when it exists)."""
+        """Creates the data directory with the ``worker`` role and no superuser login (no-op when it exists)."""
         if (self.data_dir / "PG_VERSION").exists():
             return
         self.root.mkdir(parents=True, exist_ok=True)
@@ -143,7 +156,7 @@ class PostgresCluster:
                 "-A",
                 "trust",
                 "-U",
-                self.superuser,
+                "postgres",
                 "-E",
                 "UTF8",
                 "--locale=C",
@@ -152,6 +165,17 @@ class PostgresCluster:
         )
         if out.returncode != 0:
             raise SetupError(f"initdb failed in {self.data_dir}:\n{out.stderr.strip() or out.stdout.strip()}")
+        # Single-user mode: the role exists before the server ever accepts a connection.
+        out = subprocess.run(
+            _as_server_user([str(self.bindir / "postgres"), "--single", "-D", str(self.data_dir), "postgres"]),
+            input=f"CREATE ROLE {ROLE} LOGIN CREATEDB NOSUPERUSER NOCREATEROLE NOREPLICATION NOBYPASSRLS;\n",
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if out.returncode != 0:
+            raise SetupError(f"could not create the role {ROLE!r} in {self.data_dir}:\n{out.stderr.strip()}")
+        (self.data_dir / "pg_hba.conf").write_text(_HBA)
 
     def start(self) -> PostgresCluster:
         """Initialises if needed and starts the server; returns self."""
@@ -200,7 +224,7 @@ class PostgresCluster:
                 "-h",
                 str(self.socket_dir),
                 "-U",
-                self.superuser,
+                self.user,
                 "-d",
                 "postgres",
                 "-v",

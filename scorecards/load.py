@@ -61,7 +61,7 @@ def log_files(paths: Iterable[str | Path]) -> list[str]:
     """The Inspect log files in ``paths`` (files or directories, searched recursively)."""
     files: list[str] = []
     for raw in paths:
-        path = Path(raw)
+        path = Path(str(raw).removeprefix("file://"))
         if not path.exists():
             raise SetupError(f"no such log file or directory: {raw}")
         if path.is_dir():

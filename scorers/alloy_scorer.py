@@ -25,7 +25,7 @@ from evals.sandbox.instance import Instance
 from evals.sandbox.provider import AlloySandboxConfig, AlloySandboxEnvironment, prepared_templates
 from evals.task_spec import TASKS_DIR, TaskSpec, load_task
 from scorers.changes import ChangeSet, capture, unified_diff
-from scorers.grading import GradingRun, push_schema, run_grading
+from scorers.grading import GradingRun, push_schema, run_grading, tampering
 from scorers.probes import PROBE_DATABASE, ProbeReport, base_routes, changed_route_paths, probe_database_url, run_probes
 from scorers.process import preflight
 from scorers.report_score import ReportScore, score_report
@@ -178,9 +178,14 @@ def grade(
             "fraction": process.fraction,
         },
         "changed_files": [f"{c.status} {c.path}" for c in changes.changes],
+        "tampering": tampering(changes, prepared.app_dir),
         "diff": unified_diff(changes, prepared.app_dir, max_chars=60_000),
     }
-    return values, metadata, _explain(values, tests, rules, report.evidence(), process.evidence())
+    explanation = _explain(values, tests, rules, report.evidence(), process.evidence())
+    if metadata["tampering"]:
+        lines = [f"- {line}" for line in metadata["tampering"]]
+        explanation += "\n**tampering** (none of it reaches grading)\n" + "\n".join(lines)
+    return values, metadata, explanation
 
 
 async def grade_in_sandbox(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import difflib
+import filecmp
 import os
 import stat
 from collections.abc import Iterator
@@ -47,6 +48,8 @@ class FileChange(BaseModel):
 class ChangeSet(BaseModel):
     fixture_version: str
     changes: list[FileChange] = Field(default_factory=list)
+    installed: list[str] = Field(default_factory=list)
+    """Entries of ``node_modules`` the agent changed in place (never replayed; reported as tampering)."""
 
     def paths(self) -> list[str]:
         return [change.path for change in self.changes]
@@ -73,6 +76,39 @@ def _walk(root: Path) -> Iterator[tuple[str, os.stat_result]]:
             if rel_dir == "." and name in EXCLUDED_TOP:
                 continue
             yield rel, os.lstat(os.path.join(dirpath, name))
+
+
+MAX_INSTALLED_REPORTED = 50
+GENERATED = ("node_modules/typescript/tsbuildinfo", "node_modules/.cache", "node_modules/.vite")
+"""Written under ``node_modules`` by the fixture's own scripts (``npm run check``'s build info, tool caches)."""
+
+
+def _signature(st: os.stat_result) -> tuple[int, int, int]:
+    if stat.S_ISDIR(st.st_mode):  # a directory's size and time move with its entries, which are listed anyway
+        return stat.S_IFDIR, 0, 0
+    return stat.S_IFMT(st.st_mode), st.st_size, st.st_mtime_ns
+
+
+def installed_changes(template: Path, workspace: Path) -> list[str]:
+    """Paths under ``node_modules`` whose type, size or modification time differ from the template's (added,
+    changed or removed), the first ``MAX_INSTALLED_REPORTED``. ``npm install`` shows up here too."""
+
+    def entries(root: Path) -> dict[str, tuple[int, int, int]]:
+        found = {}
+        base = root / "node_modules"
+        for dirpath, dirnames, filenames in os.walk(base, followlinks=False):
+            for name in dirnames + filenames:
+                full = os.path.join(dirpath, name)
+                found[os.path.relpath(full, root)] = _signature(os.lstat(full))
+        return found
+
+    before, after = entries(template), entries(workspace)
+    changed = sorted(
+        rel
+        for rel in before.keys() | after.keys()
+        if before.get(rel) != after.get(rel) and not any(rel == g or rel.startswith(g + "/") for g in GENERATED)
+    )
+    return changed[:MAX_INSTALLED_REPORTED]
 
 
 def _read(path: Path) -> bytes:
@@ -113,6 +149,11 @@ def capture(template: Path, workspace: Path, fixture_version: str) -> ChangeSet:
         if not stat.S_ISREG(st.st_mode):
             continue  # sockets, fifos, devices: not source
         old = before.get(rel)
+        if st.st_size > MAX_FILE_BYTES:  # never read a huge file whole
+            same = old is not None and stat.S_ISREG(old.st_mode) and old.st_size == st.st_size
+            if not (same and filecmp.cmp(template / rel, full, shallow=False)):
+                changes.append(FileChange(path=rel, status="modified" if old else "added", omitted=True))
+            continue
         data = _read(full)
         if (
             old is not None
@@ -128,7 +169,8 @@ def capture(template: Path, workspace: Path, fixture_version: str) -> ChangeSet:
         changes.append(change)
     for rel in sorted(set(before) - set(after)):
         changes.append(FileChange(path=rel, status="deleted"))
-    return ChangeSet(fixture_version=fixture_version, changes=changes)
+    installed = installed_changes(template, workspace)
+    return ChangeSet(fixture_version=fixture_version, changes=changes, installed=installed)
 
 
 def unified_diff(changes: ChangeSet, template: Path, max_chars: int = 200_000) -> str:

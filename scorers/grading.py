@@ -5,6 +5,8 @@ harness's own command and the fixture's own ``node_modules``, ``tests/`` helpers
 from __future__ import annotations
 
 import asyncio
+import json
+import re
 import secrets
 import time
 from collections.abc import Awaitable
@@ -37,6 +39,28 @@ class GradingRun:
     seconds: dict[str, float] = field(default_factory=dict)
 
 
+def tampering(changes: ChangeSet, template: Path) -> list[str]:
+    """What the agent did to the test machinery. None of it reaches grading (the grader uses the fixture's
+    tests, packages and its own command), but a benchmark should say when an agent tried."""
+    found = [
+        f"{change.path}: test file {change.status} (the grader uses the fixture's tests)"
+        for change in changes.changes
+        if change.path.startswith(NOT_REPLAYED[0])
+    ]
+    found += [f"{path}: package changed in place (the grader uses the fixture's)" for path in changes.installed]
+    package = changes.get("package.json")
+    if package is not None and package.text() is not None:
+        try:
+            before = json.loads((template / "package.json").read_text()).get("scripts", {})
+            after = json.loads(package.text() or "{}").get("scripts", {})
+        except (ValueError, AttributeError):
+            before, after = {}, None
+        if after != before:
+            moved = sorted(k for k in set(before) | set(after or {}) if before.get(k) != (after or {}).get(k))
+            found.append(f"package.json: scripts changed ({', '.join(moved) or 'unreadable'}; the grader runs its own)")
+    return found
+
+
 def replayed(change_path: str) -> bool:
     """Whether the grader writes this change into its workspace."""
     return not any(change_path == p or change_path.startswith(p) for p in NOT_REPLAYED)
@@ -61,6 +85,16 @@ async def apply_changes(instance: Instance, changes: ChangeSet) -> list[str]:
     return skipped
 
 
+_REDRAWN_LINE = re.compile(r"^[^\n]*\n(?=\x1b\[2K)", re.MULTILINE)
+_ESCAPE = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
+
+
+def settled_output(output: str) -> str:
+    """Terminal output as it finally reads: a line redrawn by a spinner (erase line, then the next frame)
+    replaces the line before it, and escape sequences go; the frames' count depends on how long a step took."""
+    return _ESCAPE.sub("", _REDRAWN_LINE.sub("", output))
+
+
 async def push_schema(instance: Instance, database_url: str | None = None) -> tuple[bool, str]:
     """Pushes the workspace's schema to the instance's database (the agent's schema, on a fresh copy), or to
     the database at ``database_url``."""
@@ -68,7 +102,7 @@ async def push_schema(instance: Instance, database_url: str | None = None) -> tu
     push = await instance.session.exec(
         ["node_modules/.bin/drizzle-kit", "push", "--force"], timeout=PUSH_TIMEOUT, env=env
     )
-    return push.returncode == 0, (push.stdout + push.stderr).decode(errors="replace")[-4000:]
+    return push.returncode == 0, settled_output((push.stdout + push.stderr).decode(errors="replace"))[-4000:]
 
 
 async def run_hidden_tests(instance: Instance, spec: TaskSpec, files: list[str] | None = None) -> TestRun:

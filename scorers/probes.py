@@ -12,6 +12,7 @@ accepts (``[1, 2, 3]``), it must not crash (5xx: ``zod-validation``) and a 4xx m
 from __future__ import annotations
 
 import json
+import re
 import secrets
 import subprocess
 from dataclasses import dataclass, field
@@ -89,9 +90,10 @@ PROBE_DATABASE = "alloy_probe"
 
 def probe_database_url(name: str = PROBE_DATABASE) -> str:
     """The URL of the probes' own database as seen from inside the sandbox."""
+    from evals.postgres import ROLE
     from evals.sandbox.bwrap import PG_SOCKET
 
-    return f"postgresql://postgres@/{name}?host={PG_SOCKET}"
+    return f"postgresql://{ROLE}@/{name}?host={PG_SOCKET}"
 
 
 async def run_probes(
@@ -124,11 +126,27 @@ async def run_probes(
             return ProbeReport(
                 routes=data.get("routes", []),
                 targets=data.get("targets", []),
-                probes=data.get("probes", {}),
+                probes=stable(data.get("probes", {})),
                 error=data.get("error"),
             )
     reason = "timed out" if out.timed_out else f"exit {out.returncode}"
     return ProbeReport(error=f"the probe produced no report ({reason}): {out.stderr.decode(errors='replace')[-600:]}")
+
+
+_TIMESTAMP = re.compile(r"\b\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}(?::?\d{2})?)?")
+_UUID = re.compile(r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b", re.IGNORECASE)
+
+
+def stable(value: Any) -> Any:
+    """The probes' exchanges with clock times and random ids masked, so that re-grading a log gives the same
+    score metadata (rows the probes create carry ``now()`` and ``gen_random_uuid()``)."""
+    if isinstance(value, str):
+        return _UUID.sub("<uuid>", _TIMESTAMP.sub("<time>", value))
+    if isinstance(value, list):
+        return [stable(v) for v in value]
+    if isinstance(value, dict):
+        return {k: stable(v) for k, v in value.items()}
+    return value
 
 
 def _show(exchange: dict[str, Any]) -> str:

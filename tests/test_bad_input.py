@@ -125,3 +125,9 @@ def test_missing_tools(tmp_path: Path) -> None:
     _one_clear_line(_cli(*args, env=env), "bubblewrap (bwrap) was not found", "apt-get install bubblewrap")
     (bin_dir / "bwrap").symlink_to(shutil.which("bwrap") or "/usr/bin/bwrap")
     _one_clear_line(_cli("fixture", env=env), "node and npm not found", "Node.js 20.12")
+
+
+def test_postgres_not_where_it_is_said_to_be(tmp_path: Path) -> None:
+    env = {"ALLOY_PG_BINDIR": str(tmp_path)}
+    args = ["run", "--agent", "noop", "--tasks", TASK, "--log-dir", str(tmp_path / "logs"), "--display", "none"]
+    _one_clear_line(_cli(*args, env=env), f"ALLOY_PG_BINDIR={tmp_path} does not hold initdb", "unset it")

@@ -47,7 +47,7 @@ def copy_into(workspace: Path, source: Path, rel: str) -> None:
 
 def _psql(url_db: str, pg: PostgresCluster, query: str) -> str:
     out = subprocess.run(
-        ["psql", "-h", str(pg.socket_dir), "-U", pg.superuser, "-d", url_db, "-Atc", query],
+        ["psql", "-h", str(pg.socket_dir), "-U", pg.user, "-d", url_db, "-Atc", query],
         capture_output=True,
         text=True,
         check=True,

@@ -19,7 +19,7 @@ from scorers.probes import PROBE_DATABASE, base_routes, probe_database_url, run_
 def _count(cluster: PostgresCluster, database: str, sql: str) -> int:
     psql = cluster.bindir / "psql"
     out = subprocess.run(
-        [str(psql if psql.exists() else "psql"), "-h", str(cluster.socket_dir), "-U", cluster.superuser,
+        [str(psql if psql.exists() else "psql"), "-h", str(cluster.socket_dir), "-U", cluster.user,
          "-d", database, "-tAc", sql],
         capture_output=True, text=True, check=True,
     )  # fmt: skip

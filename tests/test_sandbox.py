@@ -183,7 +183,7 @@ def test_missing_bubblewrap_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) ->
 def test_missing_postgres_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
     from evals import postgres
 
-    monkeypatch.setenv("ALLOY_PG_BINDIR", "/nonexistent")
+    monkeypatch.delenv("ALLOY_PG_BINDIR", raising=False)
     monkeypatch.setattr(postgres.shutil, "which", lambda name: None)
     monkeypatch.setattr(postgres.glob, "glob", lambda pattern: [])
     with pytest.raises(SetupError, match="initdb, pg_ctl, postgres.*apt-get install postgresql"):

@@ -10,7 +10,8 @@ from inspect_ai.solver import Generate, Solver, TaskState, solver
 from inspect_ai.tool import bash, text_editor
 from inspect_ai.util import message_limit, token_limit, working_limit
 
-TOOL_TIMEOUT = 300
+from evals.agents.names import TOOL_TIMEOUT
+
 AGENT_KINDS = ("react",)
 
 SUBMIT_PROMPT = (
@@ -20,14 +21,14 @@ SUBMIT_PROMPT = (
 
 
 @solver
-def backend_worker(system_prompt: str, kind: str = "react") -> Solver:
+def backend_worker(system_prompt: str, kind: str = "react", tool_timeout: int = TOOL_TIMEOUT) -> Solver:
     """Runs the Backend Worker on one sample within the sample's limits (``metadata["limits"]``)."""
     if kind not in AGENT_KINDS:
         raise ValueError(f"unknown agent {kind!r}; available: {', '.join(AGENT_KINDS)}")
     agent = react(
         name="backend_worker",
         prompt=AgentPrompt(instructions=system_prompt, assistant_prompt=SUBMIT_PROMPT, submit_prompt=None),
-        tools=[bash(timeout=TOOL_TIMEOUT), text_editor(timeout=TOOL_TIMEOUT)],
+        tools=[bash(timeout=tool_timeout), text_editor(timeout=tool_timeout)],
         submit=AgentSubmit(answer_only=True),
     )
 

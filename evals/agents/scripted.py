@@ -6,6 +6,7 @@ agent loop, tools and sandbox as a real model, with no API key:
 - ``scripted/noop``: does the pre-flight reads and submits an empty report.
 - ``scripted/replay`` with ``-M dir=DIR``: applies ``DIR/<task_id>.patch`` and submits
   ``DIR/<task_id>.report.md`` — the way to grade patches produced by any outside agent.
+- ``scripted/attack-*``: adversarial agents that try to cheat or break out (``evals.agents.attacks``).
 - ``scripted/sloppy-*``: the oracle with one bad habit each, for demonstrating scorecards, comparisons and
   the gate without an API key: ``sloppy-preflight`` edits without the pre-flight reads,
   ``sloppy-message`` answers errors as ``{ message }`` (copied from nearby legacy code) wherever its patch adds
@@ -32,6 +33,7 @@ from inspect_ai.model import (
 )
 from inspect_ai.tool import ToolChoice, ToolInfo
 
+from evals.agents.attacks import ATTACKS, Attack
 from evals.agents.names import AGENTS, SLOPPY
 from evals.errors import SetupError
 from evals.task_spec import TASKS_DIR, TaskSpec, load_task
@@ -77,8 +79,21 @@ def message_instead_of_error(patch: str) -> str:
     return "".join(out)
 
 
+def attack_plan(attack: Attack, spec: TaskSpec) -> list[Step]:
+    """An adversarial agent's tool calls: the pre-flight, the reference patch when the attack solves the task
+    first, the attack, and its report."""
+    steps = preflight_reads()
+    if attack.solved:
+        steps += apply_patch(spec.solution_patch.read_text(), spec.schema_change)
+    steps += attack.steps(spec)
+    report = spec.solution_report.read_text() if attack.report == "reference" or attack.solved else ""
+    return [*steps, ("submit", {"answer": report})]
+
+
 def plan(agent: str, spec: TaskSpec, replay_dir: Path | None) -> list[Step]:
     """The tool calls the scripted agent makes for ``spec``, ending with ``submit``."""
+    if agent.startswith("attack-"):
+        return attack_plan(ATTACKS[agent.removeprefix("attack-")], spec)
     steps = [] if agent == "sloppy-preflight" else preflight_reads()
     report = ""
     if agent == "oracle" or agent in SLOPPY:

@@ -9,8 +9,12 @@ OPTIONS="-k /run/pg -c listen_addresses= -c fsync=off -c synchronous_commit=off 
 case "${1:-serve}" in
   golden)
     "$BIN/initdb" -D "$DATA" -A trust -U postgres -E UTF8 --locale=C --no-sync >/dev/null
+    # Only the ordinary role "worker" may connect: a superuser could run programs as the server's account.
+    echo "CREATE ROLE worker LOGIN CREATEDB NOSUPERUSER NOCREATEROLE NOREPLICATION NOBYPASSRLS;" \
+      | "$BIN/postgres" --single -D "$DATA" postgres >/dev/null
+    echo "local all worker trust" >"$DATA/pg_hba.conf"
     "$BIN/pg_ctl" -D "$DATA" -o "$OPTIONS" -l /var/lib/alloy/server.log -w start >/dev/null
-    "$BIN/psql" -q -h /run/pg -U postgres -d postgres -v ON_ERROR_STOP=1 -c 'CREATE DATABASE "alloy_dev"'
+    "$BIN/psql" -q -h /run/pg -U worker -d postgres -v ON_ERROR_STOP=1 -c 'CREATE DATABASE "alloy_dev"'
     cd /workspace
     npm run --silent db:push >/dev/null
     npm run --silent db:seed >/dev/null

@@ -12,6 +12,7 @@ inside it names the fixture version, checked when changes are captured.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import os
 import shutil
 import subprocess
@@ -24,6 +25,7 @@ from evals.errors import SetupError
 from evals.fixture import PreparedFixture, prepare_fixture
 
 HERE = Path(__file__).resolve().parent
+RECIPE = ("Dockerfile", "entrypoint.sh")
 DOCKERFILE = HERE / "Dockerfile"
 COMPOSE_FILE = HERE / "compose.yaml"
 IMAGE = "alloy-bench:latest"
@@ -47,10 +49,22 @@ def engine_version() -> str | None:
     return out.stdout.strip() or None if out.returncode == 0 else None
 
 
+def recipe_hash() -> str:
+    """Hash of the image's recipe (Dockerfile and entrypoint): an image built from another recipe is stale."""
+    digest = hashlib.sha256()
+    for name in RECIPE:
+        digest.update((HERE / name).read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def _label(tag: str, name: str) -> str | None:
+    out = docker(["image", "inspect", "--format", f'{{{{index .Config.Labels "alloy-bench.{name}"}}}}', tag])
+    return out.stdout.strip() or None if out.returncode == 0 else None
+
+
 def image_fixture_version(tag: str = IMAGE) -> str | None:
     """The fixture version the image was built from, or None when the image is missing."""
-    out = docker(["image", "inspect", "--format", '{{index .Config.Labels "alloy-bench.fixture-version"}}', tag])
-    return out.stdout.strip() or None if out.returncode == 0 else None
+    return _label(tag, "fixture-version")
 
 
 def check_image(prepared: PreparedFixture, tag: str = IMAGE) -> None:
@@ -65,11 +79,16 @@ def check_image(prepared: PreparedFixture, tag: str = IMAGE) -> None:
             f"the image {tag} holds fixture version {found}, this checkout has {prepared.version}; "
             "rebuild it: scripts/docker-engine.sh image"
         )
+    if _label(tag, "recipe") != recipe_hash():
+        raise SetupError(
+            f"the image {tag} was built from an older Dockerfile or entrypoint; "
+            "rebuild it: scripts/docker-engine.sh image"
+        )
 
 
 def build_context(prepared: PreparedFixture, context: Path) -> None:
     """Dockerfile, entrypoint, the prepared app (``app/``) and the fixture version, in ``context``."""
-    for name in ("Dockerfile", "entrypoint.sh"):
+    for name in RECIPE:
         shutil.copy2(HERE / name, context / name)
     out = subprocess.run(["cp", "-a", str(prepared.app_dir), str(context / "app")], capture_output=True, text=True)
     if out.returncode != 0:
@@ -94,6 +113,8 @@ def build(base: str = DEFAULT_BASE, tag: str = IMAGE) -> float:
             f"BASE_IMAGE={base}",
             "--label",
             label,
+            "--label",
+            f"alloy-bench.recipe={recipe_hash()}",
             "-t",
             tag,
             "-t",

@@ -11,6 +11,7 @@ import subprocess
 from pathlib import Path
 
 from evals.errors import SetupError
+from evals.postgres import ROLE
 
 WORKSPACE = "/workspace"
 PG_SOCKET = "/run/pg"
@@ -78,9 +79,9 @@ def sandbox_env(database: str) -> dict[str, str]:
         "LANG": "C.UTF-8",
         "TERM": "dumb",
         "PGHOST": PG_SOCKET,
-        "PGUSER": "postgres",
+        "PGUSER": ROLE,
         "PGDATABASE": database,
-        "DATABASE_URL": f"postgresql://postgres@/{database}?host={PG_SOCKET}",
+        "DATABASE_URL": f"postgresql://{ROLE}@/{database}?host={PG_SOCKET}",
         # Without a network npm would wait ~70 s per request before failing.
         "npm_config_fetch_retries": "0",
         "npm_config_fetch_timeout": "5000",

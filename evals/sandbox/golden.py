@@ -33,8 +33,9 @@ def ensure_template_owner(prepared: PreparedFixture, uid: int) -> None:
 
 def golden_pgdata(prepared: PreparedFixture) -> Path:
     """The golden data directory for this fixture version, built on first use (schema + seed)."""
-    target = prepared.root / "pgdata"
-    marker = prepared.root / ".pgdata-complete"
+    # v2: owned by the ordinary role "worker", no superuser login (see evals.postgres).
+    target = prepared.root / "pgdata-v2"
+    marker = prepared.root / ".pgdata-v2-complete"
     if marker.exists():
         return target
     with open(prepared.root / "pgdata.lock", "w") as lock:

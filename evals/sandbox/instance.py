@@ -14,6 +14,7 @@ from evals.postgres import PostgresCluster, server_uid
 from evals.sandbox.bwrap import bwrap_argv, check_user_namespaces, install_exec_server, sandbox_env
 from evals.sandbox.golden import DATABASE
 from evals.sandbox.layout import Mode, SampleDir, run_root
+from evals.sandbox.limits import Limits, create_groups, join_command
 from evals.sandbox.session import Session
 
 
@@ -24,14 +25,21 @@ class Instance:
     session: Session
 
     @classmethod
-    async def start(cls, app_template: Path, pg_template: Path, mode: Mode, uid: int) -> Instance:
-        """Creates the sample's directories, starts its database and its confined session."""
+    async def start(
+        cls, app_template: Path, pg_template: Path, mode: Mode, uid: int, limits: Limits | None = None
+    ) -> Instance:
+        """Creates the sample's directories, starts its database and its confined session (within ``limits``)."""
+        limits = limits or Limits()
         root = run_root()
         if mode == "copy":
             check_user_namespaces()
         exec_server = install_exec_server(root)
-        sample = await asyncio.to_thread(SampleDir.create, app_template, pg_template, uid, server_uid(), mode, root)
+        sample = await asyncio.to_thread(
+            SampleDir.create, app_template, pg_template, uid, server_uid(), mode, root, limits.disk_mb
+        )
         try:
+            sample.state.cgroups = await asyncio.to_thread(create_groups, sample.state.key, limits)
+            sample.save()
             postgres = PostgresCluster(root=sample.pg_root)
             await asyncio.to_thread(postgres.start)
             argv = bwrap_argv(
@@ -43,7 +51,7 @@ class Instance:
                 env=sandbox_env(DATABASE),
                 uid=uid if os.geteuid() == 0 else None,
             )
-            session = await Session(argv).start()
+            session = await Session(join_command(sample.state.cgroups, argv)).start()
             sample.state.session_pid = session.pid
             sample.save()
         except BaseException:

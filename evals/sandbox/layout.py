@@ -7,7 +7,10 @@ was mounted and started, so that a crashed run can be cleaned up later (``inspec
 
 from __future__ import annotations
 
+import atexit
 import contextlib
+import functools
+import glob
 import json
 import os
 import secrets
@@ -45,6 +48,7 @@ class SampleState:
     mounts: list[str] = field(default_factory=list)
     session_pid: int | None = None
     pg_data: str | None = None
+    cgroups: list[str] = field(default_factory=list)
 
 
 class SampleDir:
@@ -61,12 +65,17 @@ class SampleDir:
         return self.path / "workspace"
 
     @property
+    def rw(self) -> Path:
+        """Everything the sample writes (overlay mode: a tmpfs capped at the disk limit)."""
+        return self.path / "rw"
+
+    @property
     def tmp(self) -> Path:
-        return self.path / "tmp"
+        return self.rw / "tmp"
 
     @property
     def var_tmp(self) -> Path:
-        return self.path / "vartmp"
+        return self.rw / "vartmp"
 
     @property
     def pg_root(self) -> Path:
@@ -89,16 +98,28 @@ class SampleDir:
 
     @classmethod
     def create(
-        cls, app_template: Path, pg_template: Path, uid: int, pg_uid: int, mode: Mode, root: Path | None = None
+        cls,
+        app_template: Path,
+        pg_template: Path,
+        uid: int,
+        pg_uid: int,
+        mode: Mode,
+        root: Path | None = None,
+        disk_mb: int | None = None,
     ) -> SampleDir:
-        """Makes the workspace and data directory for one sample (mounted or copied)."""
+        """Makes the workspace and data directory for one sample (mounted or copied); in overlay mode all
+        writes land on a tmpfs of ``disk_mb``."""
         root = root or run_root()
+        _teardown_at_exit(root)
         key = secrets.token_hex(4)
         path = root / key
         path.mkdir(mode=0o755)
         sample = cls(path, SampleState(key=key, mode=mode, owner_pid=os.getpid()))
         sample.save()
         try:
+            sample.rw.mkdir(mode=0o755)
+            if mode == "overlay" and disk_mb:
+                sample._mount(["-t", "tmpfs", "-o", f"size={disk_mb}m,mode=0755", "tmpfs"], sample.rw)
             for directory in (sample.tmp, sample.var_tmp):
                 directory.mkdir(mode=0o755)
                 _chown(directory, uid)
@@ -120,21 +141,22 @@ class SampleDir:
         return sample
 
     def _overlay(self, lower: Path, merged: Path, name: str, owner: int, mode: int) -> None:
-        upper, work = self.path / f"{name}-upper", self.path / f"{name}-work"
+        upper, work = self.rw / f"{name}-upper", self.rw / f"{name}-work"
         for directory in (upper, work, merged):
             directory.mkdir()
         os.chmod(upper, mode)
         _chown(upper, owner)
         options = f"lowerdir={lower},upperdir={upper},workdir={work}"
-        out = subprocess.run(
-            ["mount", "-t", "overlay", "overlay", "-o", options, str(merged)], capture_output=True, text=True
-        )
+        self._mount(["-t", "overlay", "-o", options, "overlay"], merged)
+
+    def _mount(self, args: list[str], target: Path) -> None:
+        out = subprocess.run(["mount", *args, str(target)], capture_output=True, text=True)
         if out.returncode != 0:
             raise SetupError(
-                f"overlay mount failed ({out.stderr.strip()}); overlays need root. "
+                f"mount {' '.join(args[:2])} failed ({out.stderr.strip()}); overlays need root. "
                 "Run as root, or use the copy mode (sandbox config mode: copy)."
             )
-        self.state.mounts.append(str(merged))
+        self.state.mounts.append(str(target))
         self.save()
 
     # ---- teardown -----------------------------------------------------------------
@@ -169,6 +191,7 @@ def process_running(pid: int | None) -> bool:
 def teardown_path(path: Path) -> None:
     """Cleans one sample directory from its ``state.json`` (processes, PostgreSQL, mounts, files)."""
     from evals.postgres import stop_data_dir
+    from evals.sandbox.limits import remove_groups
 
     try:
         state = SampleState(**json.loads((path / "state.json").read_text()))
@@ -178,6 +201,7 @@ def teardown_path(path: Path) -> None:
         if state.session_pid and process_running(state.session_pid):
             with contextlib.suppress(ProcessLookupError, PermissionError):
                 os.killpg(state.session_pid, 9)
+        remove_groups(state.cgroups)
         if state.pg_data and Path(state.pg_data, "postmaster.pid").exists():
             stop_data_dir(Path(state.pg_data))
         for mount in reversed(state.mounts):
@@ -185,6 +209,22 @@ def teardown_path(path: Path) -> None:
             if os.path.ismount(mount):
                 subprocess.run(["umount", "-l", mount], capture_output=True)
     shutil.rmtree(path, ignore_errors=True)
+
+
+@functools.cache
+def _teardown_at_exit(root: Path) -> None:
+    """At interpreter exit (also after Ctrl-C), tears down the sample directories this process still owns:
+    a cancelled grading step, for one, is not in Inspect's sandbox lifecycle. (After a hard kill, the next
+    run's ``task_init`` sweeps them, or ``inspect sandbox cleanup alloy``.)"""
+    pid = os.getpid()
+
+    def teardown_own() -> None:
+        for path in sorted(root.iterdir()) if root.is_dir() else []:
+            with contextlib.suppress(OSError, ValueError):
+                if json.loads((path / "state.json").read_text()).get("owner_pid") == pid:
+                    teardown_path(path)
+
+    atexit.register(teardown_own)
 
 
 def stale_samples(root: Path | None = None, key: str | None = None) -> list[Path]:
@@ -203,3 +243,31 @@ def stale_samples(root: Path | None = None, key: str | None = None) -> list[Path
         if not process_running(owner):
             found.append(path)
     return found
+
+
+def census(root: Path | None = None, marker: str | None = None) -> dict[str, set[str]]:
+    """What alloy sandboxes hold on this machine right now, for leak checks: mounts and sample directories
+    under ``root``, processes whose command line names ``root`` (or ``marker``), and control groups whose
+    sample directory is gone from every run directory."""
+    from evals.sandbox.limits import GROUP, hierarchies
+
+    root = root or run_root()
+    mounts = {line.split()[1] for line in Path("/proc/mounts").read_text().splitlines() if str(root) in line}
+    samples = {p.name for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")} if root.is_dir() else set()
+    processes = set()
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit() or int(proc.name) == os.getpid():
+            continue
+        try:
+            cmdline = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        if str(root) in cmdline or (marker and marker in cmdline):
+            processes.add(f"{proc.name} {cmdline[:160]}")
+    groups = set()
+    for hierarchy in (hierarchies() or {}).values():
+        parent = hierarchy.root / GROUP
+        for group in parent.iterdir() if parent.is_dir() else []:
+            if group.is_dir() and not any(Path(d, group.name).exists() for d in glob.glob("/tmp/*/")):
+                groups.add(str(group))
+    return {"mounts": mounts, "samples": samples, "processes": processes, "groups": groups}

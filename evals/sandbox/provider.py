@@ -23,14 +23,16 @@ from inspect_ai.util import (
 )
 from inspect_ai.util._sandbox.environment import SandboxUserUnsupportedError
 from inspect_ai.util._sandbox.limits import SandboxEnvironmentLimits
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, model_validator
 
 from evals.fixture import FIXTURE_DIR, PreparedFixture, prepare_fixture
+from evals.postgres import find_bindir
 from evals.sandbox.bwrap import WORKSPACE, bwrap_binary
 from evals.sandbox.golden import ensure_template_owner, golden_pgdata
 from evals.sandbox.instance import Instance
 from evals.sandbox.layout import Mode, default_mode, stale_samples, teardown_path
-from evals.sandbox.session import SessionClosedError
+from evals.sandbox.limits import Limits
+from evals.sandbox.session import SandboxKilledError, SessionClosedError
 
 
 class AlloySandboxConfig(BaseModel):
@@ -44,6 +46,20 @@ class AlloySandboxConfig(BaseModel):
     """The unprivileged user the agent runs as when the harness runs as root."""
     fixture: str | None = None
     """The fixture directory (default: the repository's ``fixtures_repo``)."""
+    pids: int = Limits.pids
+    """At most this many processes and threads in the sandbox (needs root: control groups)."""
+    memory_mb: int = Limits.memory_mb
+    """Memory of everything the sandbox runs (needs root: control groups)."""
+    disk_mb: int = Limits.disk_mb
+    """Everything the sample writes, database included (overlay mode: a tmpfs of this size)."""
+
+    @model_validator(mode="after")
+    def _limits(self) -> AlloySandboxConfig:
+        self.limits()
+        return self
+
+    def limits(self) -> Limits:
+        return Limits(pids=self.pids, memory_mb=self.memory_mb, disk_mb=self.disk_mb)
 
     def resolved_mode(self) -> Mode:
         return self.mode or default_mode()
@@ -53,7 +69,7 @@ class AlloySandboxConfig(BaseModel):
 
     async def start_instance(self, prepared: PreparedFixture, golden: Path) -> Instance:
         """A fresh sample environment from the prepared fixture and golden database, with these settings."""
-        return await Instance.start(prepared.app_dir, golden, self.resolved_mode(), self.agent_uid())
+        return await Instance.start(prepared.app_dir, golden, self.resolved_mode(), self.agent_uid(), self.limits())
 
 
 def _config(config: SandboxEnvironmentConfigType | None) -> AlloySandboxConfig:
@@ -71,6 +87,7 @@ async def prepared_templates(config: AlloySandboxConfig) -> tuple[PreparedFixtur
 
     def prepare() -> tuple[PreparedFixture, Path]:
         bwrap_binary()
+        find_bindir()
         prepared = prepare_fixture(Path(config.fixture) if config.fixture else FIXTURE_DIR)
         golden = golden_pgdata(prepared)
         ensure_template_owner(prepared, config.agent_uid())
@@ -154,7 +171,11 @@ class AlloySandboxEnvironment(SandboxEnvironment):
         except SessionClosedError as error:
             from inspect_ai.util._sandbox.environment import SandboxUnavailableError
 
-            raise SandboxUnavailableError(str(error)) from error
+            if signal_number := await self.instance.session.killed_by():
+                raise SandboxKilledError(
+                    f"the sandbox was killed from outside (signal {signal_number}); rerun the sample"
+                ) from error
+            raise SandboxUnavailableError(str(error)) from error  # the agent ended it: it is told, and graded
         if out.timed_out:
             raise TimeoutError(f"command timed out after {timeout} seconds: {cmd[:3]}")
         return ExecResult(

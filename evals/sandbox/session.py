@@ -18,9 +18,17 @@ from typing import Any
 
 from evals.errors import SetupError
 
+SYSTEM_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
 
 class SessionClosedError(RuntimeError):
     """The sandbox process is gone (crashed, killed, or torn down)."""
+
+
+class SandboxKilledError(RuntimeError):
+    """The sandbox was killed from outside (a signal to bubblewrap itself): an infrastructure error. From
+    inside, an agent can end only the exec server (bubblewrap is PID 1 of its namespace and ignores its
+    signals), after which bubblewrap exits normally."""
 
 
 @dataclass(frozen=True)
@@ -71,6 +79,10 @@ class Session:
                 stderr=asyncio.subprocess.PIPE,
                 pass_fds=(child.fileno(),),
                 start_new_session=True,
+                # bubblewrap is PID 1 of the sandbox and its /proc/1/environ is readable there: it gets nothing
+                # of the harness's environment (API keys), only a PATH to find its helpers.
+                env={"PATH": SYSTEM_PATH},
+                cwd="/",
             )
         except FileNotFoundError as error:
             parent.close()
@@ -165,6 +177,15 @@ class Session:
 
     async def remove(self, path: str) -> None:
         await self._fs({"op": "remove", "path": path})
+
+    async def killed_by(self, wait: float = 2) -> int | None:
+        """The signal that killed bubblewrap, or None (still running, or it exited on its own)."""
+        if self._process is None:
+            return None
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._process.wait(), wait)
+        code = self._process.returncode
+        return -code if code is not None and code < 0 else None
 
     async def kill(self) -> None:
         """Ends the sandbox and everything in it (its PID namespace dies with the exec server)."""
