@@ -79,7 +79,9 @@ def design_effect(values: Sequence[float], clusters: Sequence[str]) -> float:
     The cluster-robust variance is the sandwich estimate Σ_g (S_g − n_g·ȳ)² / n², with S_g and n_g the sum
     and size of cluster g; the independent one is Σ_i (y_i − ȳ)² / n². Tasks whose epochs always agree give
     the cluster size (m epochs count as one sample), singleton clusters give exactly 1. With fewer than two
-    clusters, or no variance at all, it is 1.
+    clusters it is 1. With no variance at all (every sample the same) the data cannot tell whether epochs
+    agree, so each task counts once: the mean cluster size (an all-pass run of 44 tasks × 3 epochs gets the
+    interval of 44/44, not 132/132).
     """
     y = np.asarray(values, dtype=float)
     n = len(y)
@@ -90,7 +92,7 @@ def design_effect(values: Sequence[float], clusters: Sequence[str]) -> float:
     mean = y.mean()
     iid = y.var() / n
     if iid <= 0:
-        return 1.0
+        return n / groups
     robust = float(np.sum((sums - sizes * mean) ** 2)) / (n * n)
     return max(1.0, robust / iid)
 

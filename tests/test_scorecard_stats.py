@@ -60,6 +60,11 @@ def test_epochs_that_always_agree_shrink_the_effective_sample() -> None:
     # the same outcomes, but with epochs disagreeing within every task, are no worse than independent
     mixed = [1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0]
     assert stats.design_effect(mixed, clusters) == 1.0
+    # no variance at all: nothing shows whether epochs agree, so each task counts once (44/44, not 132/132)
+    all_pass = [1] * 12
+    assert stats.design_effect(all_pass, clusters) == pytest.approx(3.0)
+    assert (stats.rate(all_pass, clusters).low, 1.0) == pytest.approx(stats.wilson(4, 4))
+    assert stats.design_effect([1] * 4, ["a", "b", "c", "d"]) == 1.0
 
 
 def test_cluster_bootstrap_is_deterministic_and_brackets_the_mean() -> None:
