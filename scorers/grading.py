@@ -20,7 +20,8 @@ from evals.sandbox.instance import Instance
 from evals.task_spec import HIDDEN_TESTS_DIR, TaskSpec
 from scorers.changes import ChangeSet
 
-NOT_REPLAYED = ("tests/", ".env")
+TESTS_DIR = "tests/"
+NOT_REPLAYED = (TESTS_DIR, ".env")
 """Changes the grader ignores: the test helpers and environment are the fixture's, not the agent's."""
 REPORTER_PATH = "/tmp/.alloy-grading/reporter.mjs"
 PUSH_TIMEOUT = 120
@@ -45,7 +46,7 @@ def tampering(changes: ChangeSet, template: Path) -> list[str]:
     found = [
         f"{change.path}: test file {change.status} (the grader uses the fixture's tests)"
         for change in changes.changes
-        if change.path.startswith(NOT_REPLAYED[0])
+        if change.path.startswith(TESTS_DIR)
     ]
     found += [f"{path}: package changed in place (the grader uses the fixture's)" for path in changes.installed]
     package = changes.get("package.json")

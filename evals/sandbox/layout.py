@@ -220,9 +220,8 @@ def _teardown_at_exit(root: Path) -> None:
 
     def teardown_own() -> None:
         for path in sorted(root.iterdir()) if root.is_dir() else []:
-            with contextlib.suppress(OSError, ValueError):
-                if json.loads((path / "state.json").read_text()).get("owner_pid") == pid:
-                    teardown_path(path)
+            if _owner_pid(path) == pid:
+                teardown_path(path)
 
     atexit.register(teardown_own)
 
@@ -236,13 +235,17 @@ def stale_samples(root: Path | None = None, key: str | None = None) -> list[Path
             if path.name == key:
                 found.append(path)
             continue
-        try:
-            owner = json.loads((path / "state.json").read_text()).get("owner_pid")
-        except (OSError, ValueError):
-            owner = None
-        if not process_running(owner):
+        if not process_running(_owner_pid(path)):
             found.append(path)
     return found
+
+
+def _owner_pid(path: Path) -> int | None:
+    """The process that made the sample directory ``path`` (from its ``state.json``), or None."""
+    try:
+        return json.loads((path / "state.json").read_text()).get("owner_pid")
+    except (OSError, ValueError):
+        return None
 
 
 def census(root: Path | None = None, marker: str | None = None) -> dict[str, set[str]]:
@@ -265,9 +268,10 @@ def census(root: Path | None = None, marker: str | None = None) -> dict[str, set
         if str(root) in cmdline or (marker and marker in cmdline):
             processes.add(f"{proc.name} {cmdline[:160]}")
     groups = set()
+    run_dirs = [root, *map(Path, glob.glob("/tmp/*/"))]
     for hierarchy in (hierarchies() or {}).values():
         parent = hierarchy.root / GROUP
         for group in parent.iterdir() if parent.is_dir() else []:
-            if group.is_dir() and not any(Path(d, group.name).exists() for d in glob.glob("/tmp/*/")):
+            if group.is_dir() and not any((d / group.name).exists() for d in run_dirs):
                 groups.add(str(group))
     return {"mounts": mounts, "samples": samples, "processes": processes, "groups": groups}

@@ -149,19 +149,11 @@ def remove_groups(groups: list[str]) -> None:
                 os.kill(pid, signal.SIGKILL)
         time.sleep(0.02)
     for group in groups:
-        with contextlib.suppress(FileNotFoundError):
+        for _ in range(2):  # the kernel may need a moment after the last process died
             try:
                 os.rmdir(group)
+                break
+            except FileNotFoundError:
+                break
             except OSError:
                 time.sleep(0.1)
-                with contextlib.suppress(OSError):
-                    os.rmdir(group)
-
-
-def counter(groups: list[str], name: str) -> int | None:
-    """A numeric counter of the first group that has it (e.g. ``pids.peak``, ``memory.failcnt``)."""
-    for group in groups:
-        text = _read(Path(group) / name).strip()
-        if text.isdigit():
-            return int(text)
-    return None
