@@ -31,11 +31,13 @@ from evals.sandbox.provider import AlloySandboxConfig
 from evals.task_catalog import task_set_hash
 from evals.task_spec import TaskSpec, load_tasks
 from scorers import scorer_version
-from scorers.alloy_scorer import alloy_scorer
+from scorers.alloy_scorer import alloy_scorer, record_changes
 
 PROMPTS_DIR = Path(__file__).resolve().parent / "prompts"
 BASELINE_PROMPT = "backend-worker"
 SANDBOXES = ("alloy", "docker", "k8s")
+AGENT_USER = {"docker": "worker"}
+"""The user the agent's tools run as, per sandbox (a docker container starts as root, see evals/containers)."""
 K8S_VALUES = Path(__file__).resolve().parent.parent / "k8s" / "values.yaml"
 
 
@@ -126,7 +128,10 @@ def alloy_bench(
     agent_sandbox = sandbox_spec(sandbox, config)
     return Task(
         dataset=MemoryDataset([to_sample(spec, variant) for spec in specs], name="alloy-bench"),
-        solver=backend_worker(system_prompt, agent, tool_timeout),
+        solver=[
+            backend_worker(system_prompt, agent, tool_timeout, AGENT_USER.get(sandbox.partition(":")[0])),
+            record_changes(config),
+        ],
         scorer=alloy_scorer(config),
         sandbox=agent_sandbox,
         metadata={

@@ -14,7 +14,7 @@ from typing import Any
 
 from inspect_ai.model import ChatMessage
 from inspect_ai.scorer import Score, Scorer, Target, mean, scorer, stderr
-from inspect_ai.solver import TaskState
+from inspect_ai.solver import Generate, Solver, TaskState, solver
 from inspect_ai.util import sandbox
 
 from evals.containers.capture import capture_from_sandbox
@@ -50,33 +50,47 @@ CHANGES_KEY = "alloy:changes"
 
 
 async def obtain_changes(state: TaskState, prepared: PreparedFixture) -> ChangeSet:
-    """The agent's change set: captured from its sandbox when there is one (the alloy sandbox on the host, a
-    container through the sandbox API), else from the sample's store."""
+    """The agent's change set: from the sample's store when it was recorded there (by :func:`record_changes`
+    once the agent was done, or by an earlier grading), else captured from its sandbox (the alloy sandbox on the
+    host, a container through the sandbox API) and stored."""
+    stored = state.store.get(CHANGES_KEY)
+    if stored is not None:
+        changes = ChangeSet.model_validate(stored)
+        if changes.fixture_version != prepared.version:
+            raise SetupError(
+                f"the log was graded against fixture version {changes.fixture_version}, this checkout has "
+                f"{prepared.version}; re-grade with the matching fixture"
+            )
+        return changes
     try:
         environment = sandbox()
     except Exception:
-        environment = None
-    if environment is not None:
-        try:
-            alloy = environment.as_type(AlloySandboxEnvironment)
-        except TypeError:
-            changes = await capture_from_sandbox(environment, prepared)
-        else:
-            await alloy.instance.stop_session()
-            workspace = alloy.instance.sample.workspace
-            changes = await asyncio.to_thread(capture, prepared.app_dir, workspace, prepared.version)
-        state.store.set(CHANGES_KEY, changes.model_dump())
-        return changes
-    stored = state.store.get(CHANGES_KEY)
-    if stored is None:
-        raise SetupError("no sandbox and no stored change set: this sample cannot be graded")
-    changes = ChangeSet.model_validate(stored)
-    if changes.fixture_version != prepared.version:
-        raise SetupError(
-            f"the log was graded against fixture version {changes.fixture_version}, this checkout has "
-            f"{prepared.version}; re-grade with the matching fixture"
-        )
+        raise SetupError("no sandbox and no stored change set: this sample cannot be graded") from None
+    try:
+        alloy = environment.as_type(AlloySandboxEnvironment)
+    except TypeError:
+        changes = await capture_from_sandbox(environment, prepared)
+    else:
+        await alloy.instance.stop_session()
+        workspace = alloy.instance.sample.workspace
+        changes = await asyncio.to_thread(capture, prepared.app_dir, workspace, prepared.version)
+    state.store.set(CHANGES_KEY, changes.model_dump())
     return changes
+
+
+@solver
+def record_changes(sandbox_config: AlloySandboxConfig | dict[str, Any] | None = None) -> Solver:
+    """Captures the agent's change set once it is done and keeps it in the sample's store (and so in the log):
+    a log from ``inspect eval --no-score`` can be graded later with ``inspect score``, after its sandboxes are
+    gone. (When the agent is cut off by a sample limit or an error, the scorer captures instead.)"""
+    config = AlloySandboxConfig.model_validate(sandbox_config or {})
+
+    async def solve(state: TaskState, generate: Generate) -> TaskState:
+        prepared, _ = await prepared_templates(config)
+        await obtain_changes(state, prepared)
+        return state
+
+    return solve
 
 
 def report_metadata(report: ReportScore, truth: ReportTruth) -> dict[str, Any]:

@@ -89,26 +89,30 @@ def _signature(st: os.stat_result) -> tuple[int, int, int]:
     return stat.S_IFMT(st.st_mode), st.st_size, st.st_mtime_ns
 
 
-def installed_changes(template: Path, workspace: Path) -> list[str]:
-    """Paths under ``node_modules`` whose type, size or modification time differ from the template's (added,
-    changed or removed), the first ``MAX_INSTALLED_REPORTED``. ``npm install`` shows up here too."""
+def node_modules_entries(root: Path) -> dict[str, object]:
+    """``node_modules/...`` path -> its signature (type, size, modification time; nothing for a directory)."""
+    found: dict[str, object] = {}
+    for dirpath, dirnames, filenames in os.walk(root / "node_modules", followlinks=False):
+        for name in dirnames + filenames:
+            full = os.path.join(dirpath, name)
+            found[os.path.relpath(full, root)] = _signature(os.lstat(full))
+    return found
 
-    def entries(root: Path) -> dict[str, tuple[int, int, int]]:
-        found = {}
-        base = root / "node_modules"
-        for dirpath, dirnames, filenames in os.walk(base, followlinks=False):
-            for name in dirnames + filenames:
-                full = os.path.join(dirpath, name)
-                found[os.path.relpath(full, root)] = _signature(os.lstat(full))
-        return found
 
-    before, after = entries(template), entries(workspace)
+def installed_diff(before: dict[str, object], after: dict[str, object]) -> list[str]:
+    """Paths under ``node_modules`` whose signature differs (added, changed or removed), except what the
+    fixture's own scripts write (``GENERATED``); the first ``MAX_INSTALLED_REPORTED``."""
     changed = sorted(
         rel
         for rel in before.keys() | after.keys()
         if before.get(rel) != after.get(rel) and not any(rel == g or rel.startswith(g + "/") for g in GENERATED)
     )
     return changed[:MAX_INSTALLED_REPORTED]
+
+
+def installed_changes(template: Path, workspace: Path) -> list[str]:
+    """What the agent changed in place under ``node_modules``; ``npm install`` shows up here too."""
+    return installed_diff(node_modules_entries(template), node_modules_entries(workspace))
 
 
 def _read(path: Path) -> bytes:
@@ -129,8 +133,9 @@ def _file_change(rel: str, status: Literal["added", "modified"], data: bytes, st
         )
 
 
-def capture(template: Path, workspace: Path, fixture_version: str) -> ChangeSet:
-    """Compares ``workspace`` with ``template``. Call only when nothing runs in the workspace any more."""
+def capture(template: Path, workspace: Path, fixture_version: str, installed: list[str] | None = None) -> ChangeSet:
+    """Compares ``workspace`` with ``template``. Call only when nothing runs in the workspace any more.
+    ``installed``: the changes under ``node_modules`` when they were found elsewhere (in a container)."""
     before = dict(_walk(template))
     after = dict(_walk(workspace))
     changes: list[FileChange] = []
@@ -169,7 +174,8 @@ def capture(template: Path, workspace: Path, fixture_version: str) -> ChangeSet:
         changes.append(change)
     for rel in sorted(set(before) - set(after)):
         changes.append(FileChange(path=rel, status="deleted"))
-    installed = installed_changes(template, workspace)
+    if installed is None:
+        installed = installed_changes(template, workspace)
     return ChangeSet(fixture_version=fixture_version, changes=changes, installed=installed)
 
 

@@ -54,3 +54,24 @@ def _private_run_dir() -> Iterator[None]:
     run_dir = Path(os.environ["ALLOY_BENCH_RUNDIR"])
     if run_dir.is_dir() and all(p.name.startswith(".") for p in run_dir.iterdir()):
         shutil.rmtree(run_dir)  # only the shared exec server is left: no sample directory, nothing mounted
+
+
+@pytest.fixture(scope="session")
+def docker_engine(prepared: PreparedFixture) -> None:
+    """Skips (or fails, with ALLOY_REQUIRE_DOCKER=1) when no Docker engine or no up-to-date alloy-bench image
+    is there (``scripts/docker-engine.sh start``; ``eval "$(scripts/docker-engine.sh env)"``)."""
+    from evals.containers.image import check_image, engine_version
+    from evals.errors import SetupError
+
+    reason = None
+    if engine_version() is None:
+        reason = 'no Docker engine reachable (scripts/docker-engine.sh start; eval "$(scripts/docker-engine.sh env)")'
+    else:
+        try:
+            check_image(prepared)
+        except SetupError as error:
+            reason = str(error)
+    if reason:
+        if os.environ.get("ALLOY_REQUIRE_DOCKER") == "1":
+            pytest.fail(f"ALLOY_REQUIRE_DOCKER=1: {reason}")
+        pytest.skip(reason)

@@ -22,6 +22,7 @@ import pytest
 
 from evals.fixture import REPO_ROOT
 from evals.task_spec import TASKS_DIR
+from scorers.alloy_scorer import CHANGES_KEY
 from scorers.grading import settled_output
 
 BIN = Path(sys.executable).parent
@@ -228,6 +229,29 @@ def test_rescoring_is_identical(env: dict[str, str], tmp_path: Path) -> None:
     assert not differing, f"{len(differing)} of {ROUNDS} re-gradings differ from the run:\n" + "\n".join(
         f"re-grading {n}:\n  " + "\n  ".join(lines[:30]) for n, lines in differing.items()
     )
+
+
+@pytest.mark.slow
+def test_a_run_without_scoring_is_graded_later(env: dict[str, str], tmp_path: Path) -> None:
+    """``inspect eval --no-score`` keeps each agent's change set in the log, so that ``inspect score`` can grade
+    it once the sandboxes are gone: the same scores as a run graded at once."""
+    from inspect_ai.log import read_eval_log
+
+    out = _run(
+        [str(BIN / "inspect"), "eval", "evals/alloy.py", "--model", "scripted/sloppy-message",
+         "-T", f"tasks={RESCORE_TASKS[0]}", "--no-score", "--log-dir", str(tmp_path / "run"), "--display", "none"],
+        env,
+    )  # fmt: skip
+    assert out.returncode == 0, out.stdout[-3000:] + out.stderr[-3000:]
+    (log_file,) = (tmp_path / "run").glob("*.eval")
+    (sample,) = read_eval_log(str(log_file)).samples or []
+    assert not sample.scores, "scored although --no-score"
+    assert sample.store.get(CHANGES_KEY), "the change set was not kept in the log"
+    out = _run([str(BIN / "inspect"), "score", str(log_file), "--overwrite", "--display", "none"], env)
+    assert out.returncode == 0, out.stdout[-3000:] + out.stderr[-3000:]
+    (later,) = read_eval_log(str(log_file)).samples or []
+    score = later.scores["alloy_scorer"]  # type: ignore[index]
+    assert score.value["resolved"] == 1 and score.metadata["verdicts"]["error-format"] == "fail", score.value
 
 
 def _long_task_ids() -> list[str]:

@@ -18,34 +18,14 @@ from pathlib import Path
 
 import pytest
 
-from evals.errors import SetupError
 from evals.fixture import REPO_ROOT, copy_workspace, git, prepare_fixture
 from evals.task_spec import load_task
 from scorers.alloy_scorer import CHANGES_KEY, METRICS
 from scorers.corpus import changes_for, load_corpus
 
-pytestmark = [pytest.mark.docker, pytest.mark.slow]
+pytestmark = [pytest.mark.docker, pytest.mark.slow, pytest.mark.usefixtures("docker_engine")]
 BIN = Path(sys.executable).parent
 TASK_IDS = ["consultation-bookings", "newsletter-resubscribe", "portfolio-images"]
-
-
-@pytest.fixture(scope="module", autouse=True)
-def engine() -> None:
-    """Skips (or fails, with ALLOY_REQUIRE_DOCKER=1) when no engine or no up-to-date image is there."""
-    from evals.containers.image import check_image, engine_version
-
-    reason = None
-    if engine_version() is None:
-        reason = 'no Docker engine reachable (scripts/docker-engine.sh start; eval "$(scripts/docker-engine.sh env)")'
-    else:
-        try:
-            check_image(prepare_fixture())
-        except SetupError as error:
-            reason = str(error)
-    if reason:
-        if os.environ.get("ALLOY_REQUIRE_DOCKER") == "1":
-            pytest.fail(f"ALLOY_REQUIRE_DOCKER=1: {reason}")
-        pytest.skip(reason)
 
 
 @pytest.fixture(scope="module")

@@ -21,14 +21,17 @@ SUBMIT_PROMPT = (
 
 
 @solver
-def backend_worker(system_prompt: str, kind: str = "react", tool_timeout: int = TOOL_TIMEOUT) -> Solver:
-    """Runs the Backend Worker on one sample within the sample's limits (``metadata["limits"]``)."""
+def backend_worker(
+    system_prompt: str, kind: str = "react", tool_timeout: int = TOOL_TIMEOUT, user: str | None = None
+) -> Solver:
+    """Runs the Backend Worker on one sample within the sample's limits (``metadata["limits"]``); its tools run
+    as ``user`` (None: the sandbox's default user)."""
     if kind not in AGENT_KINDS:
         raise ValueError(f"unknown agent {kind!r}; available: {', '.join(AGENT_KINDS)}")
     agent = react(
         name="backend_worker",
         prompt=AgentPrompt(instructions=system_prompt, assistant_prompt=SUBMIT_PROMPT, submit_prompt=None),
-        tools=[bash(timeout=tool_timeout), text_editor(timeout=tool_timeout)],
+        tools=[bash(timeout=tool_timeout, user=user), text_editor(timeout=tool_timeout, user=user)],
         submit=AgentSubmit(answer_only=True),
     )
 
