@@ -16,6 +16,7 @@ import pandas as pd
 
 from evals.errors import SetupError
 from scorecards import stats
+from scorecards.compare_text import signed
 from scorecards.load import Results
 from scorecards.tables import BINARY
 from scorers.alloy_scorer import METRICS
@@ -192,8 +193,8 @@ def gate(comparison: dict[str, Any], metric: str, max_drop: float, alpha: float)
     ]
     verdict = "FAILED" if failed else "passed"
     line = (
-        f"gate {verdict}: {metric} {row['baseline']:.2f} → {row['candidate']:.2f} (change {-drop:+.2f}, "
-        f"95% CI [{row['low']:+.2f}, {row['high']:+.2f}], {row['test']} p = {_fmt_p(row['p'])}, "
+        f"gate {verdict}: {metric} {row['baseline']:.2f} → {row['candidate']:.2f} (change {signed(-drop)}, "
+        f"95% CI [{signed(row['low'])}, {signed(row['high'])}], {row['test']} p = {_fmt_p(row['p'])}, "
         f"{row['pairs']} pairs); "
     )
     if failed:

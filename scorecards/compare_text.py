@@ -9,10 +9,16 @@ def _p(p: float) -> str:
     return f"{p:.3f}" if p >= 0.001 else f"{p:.1e}"
 
 
+def signed(value: float) -> str:
+    """A signed difference to two places, never "-0.00" (a rounded zero or a negative zero has no sign)."""
+    text = f"{value:+.2f}"
+    return "0.00" if text in ("+0.00", "-0.00") else text
+
+
 def _ci(row: dict[str, Any]) -> str:
     if row["low"] is None:
         return "—"
-    return f"[{row['low']:+.2f}, {row['high']:+.2f}]"
+    return f"[{signed(row['low'])}, {signed(row['high'])}]"
 
 
 def render(c: dict[str, Any]) -> str:
@@ -26,7 +32,7 @@ def render(c: dict[str, Any]) -> str:
     ]
     for name, row in c["metrics"].items():
         lines.append(
-            f"{name:<20} {row['baseline']:>8.2f} {row['candidate']:>9.2f} {row['difference']:>+7.2f}  "
+            f"{name:<20} {row['baseline']:>8.2f} {row['candidate']:>9.2f} {signed(row['difference']):>7}  "
             f"{_ci(row):<16} {_p(row['p']):>8}  {row['test']}"
         )
     lines += ["", "rules that moved (violation rate, worst first):"]

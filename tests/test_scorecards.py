@@ -180,6 +180,7 @@ def test_command_line_gate_compare_and_scorecard(runs: tuple[Path, Path], tmp_pa
     assert json.loads((tmp_path / "gate.json").read_text())["failed"] is True
     out = _cli("gate", base, base, "--json", str(tmp_path / "same.json"), cwd=tmp_path)
     assert out.returncode == 0 and out.stdout.startswith("gate passed")
+    assert "(change 0.00, 95% CI [0.00, 0.00]" in out.stdout, out.stdout
     out = _cli("compare", base, cand, cwd=tmp_path)
     assert out.returncode == 0 and "error-format" in out.stdout and "candidate t8 epoch 1: errored" in out.stdout
     empty = tmp_path / "empty"
