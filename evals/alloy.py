@@ -129,7 +129,7 @@ def alloy_bench(
     return Task(
         dataset=MemoryDataset([to_sample(spec, variant) for spec in specs], name="alloy-bench"),
         solver=[
-            backend_worker(system_prompt, agent, tool_timeout, AGENT_USER.get(sandbox.partition(":")[0])),
+            backend_worker(system_prompt, agent, tool_timeout, AGENT_USER.get(agent_sandbox.type)),
             record_changes(config),
         ],
         scorer=alloy_scorer(config),

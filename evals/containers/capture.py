@@ -29,6 +29,7 @@ from scorers.changes import EXCLUDED_TOP, ChangeSet, capture, installed_diff
 
 WORKSPACE = "/workspace"
 VERSION_FILE = "/opt/alloy/fixture-version"
+ENTRYPOINT = "/opt/alloy/entrypoint.sh"
 ARCHIVE = "/var/lib/alloy/changes.tar"
 NODE_MODULES_BEFORE = "/opt/alloy/node_modules.list"
 """What ``node_modules`` held in the image (written at build time)."""
@@ -58,8 +59,7 @@ _ARCHIVE_WORKSPACE = (
     f"cd {WORKSPACE} && find . -mindepth 1 -maxdepth 1 "
     + " ".join(f"! -name {name}" for name in sorted(EXCLUDED_TOP))
     + f" -print0 | tar --null --files-from=- -cf {ARCHIVE}"
-    + f" && if [ -f {NODE_MODULES_BEFORE} ]; then find {WORKSPACE}/node_modules -printf '%y %s %T@ %P\\0'"
-    + f" >{NODE_MODULES_AFTER}; fi"
+    + f" && if [ -f {NODE_MODULES_BEFORE} ]; then {ENTRYPOINT} list-node-modules >{NODE_MODULES_AFTER}; fi"
 )
 
 
@@ -106,7 +106,7 @@ async def capture_from_sandbox(environment: SandboxEnvironment, prepared: Prepar
 
 
 def _listing(data: bytes) -> dict[str, object]:
-    """``find node_modules -printf '%y %s %T@ %P\\0'`` -> path -> signature (nothing for a directory)."""
+    """The output of ``entrypoint.sh list-node-modules`` -> path -> signature (nothing for a directory)."""
     found: dict[str, object] = {}
     for record in data.decode(errors="surrogateescape").split("\0"):
         if record:

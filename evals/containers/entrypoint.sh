@@ -52,29 +52,32 @@ case "${1:-serve}" in
     rm -rf /tmp/* /tmp/.[!.]* 2>/dev/null || true
     ;;
   serve)
+    SERVER=()
     if [ "$(id -u)" = 0 ]; then
       # Neither the server (postgres) nor this process and the init above it (root) can be signalled or
       # changed by the agent (worker): it can neither stop its database nor its container.
       chown -R postgres:postgres /var/lib/alloy /run/pg
       chmod 755 /run/pg
-      setpriv --reuid=postgres --regid=postgres --init-groups -- \
-        "$BIN/pg_ctl" -D "$DATA" -o "$OPTIONS" -l /var/lib/alloy/server.log -w -t 30 start >/dev/null
-      AGENT_UID=$(id -u "$AGENT")
-      echo $$ >/var/lib/alloy/main.pid
-      STOPS=0
-      echo "$STOPS" >/var/lib/alloy/agent-stopped
-      trap stop_agent USR1
-      trap 'exit 0' TERM INT
-      while :; do
-        sleep 3600 &
-        wait $! || true
-        kill $! 2>/dev/null || true
-      done
+      SERVER=(setpriv --reuid=postgres --regid=postgres --init-groups --)
     fi
-    # Started as an ordinary user (a Kubernetes pod with runAsNonRoot): everything runs as that user.
-    "$BIN/pg_ctl" -D "$DATA" -o "$OPTIONS" -l /var/lib/alloy/server.log -w -t 30 start >/dev/null
+    # Started as an ordinary user (a Kubernetes pod with runAsNonRoot), everything runs as that user.
+    "${SERVER[@]}" "$BIN/pg_ctl" -D "$DATA" -o "$OPTIONS" -l /var/lib/alloy/server.log -w -t 30 start >/dev/null
     echo $$ >/var/lib/alloy/main.pid
-    exec sleep infinity
+    [ "$(id -u)" = 0 ] || exec sleep infinity
+    AGENT_UID=$(id -u "$AGENT")
+    STOPS=0
+    echo "$STOPS" >/var/lib/alloy/agent-stopped
+    trap stop_agent USR1
+    trap 'exit 0' TERM INT
+    while :; do
+      sleep 3600 &
+      wait $! || true
+      kill $! 2>/dev/null || true
+    done
+    ;;
+  list-node-modules)
+    # What node_modules holds (type, size, time), for the capture: at image build and after the agent.
+    find /workspace/node_modules -printf '%y %s %T@ %P\0'
     ;;
   *)
     exec "$@"
